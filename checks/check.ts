@@ -1,0 +1,51 @@
+/**
+ * The shape of a check. A target check judges one step of one target's chain; an
+ * image check judges facts about the image. Both are pure over Evidence.
+ */
+import type { Category, CheckResult, Evidence, PlannedTarget, TargetEvidence } from '../src/model.js';
+
+export interface TargetCheck {
+  id: string;
+  category: Category;
+  title: string;
+  /** The evidence step this check reads; missing evidence means "not measured". */
+  step: 'dns' | 'tcp' | 'tls' | 'http';
+  appliesTo(t: PlannedTarget): boolean;
+  /** Ids of checks on the same target that must pass (or warn) before this one means anything. */
+  needs(t: PlannedTarget): string[];
+  /** How the row names its target. */
+  targetName(t: PlannedTarget): string;
+  evaluate(te: TargetEvidence, ev: Evidence): Omit<CheckResult, 'id' | 'category' | 'target'>;
+}
+
+export interface ImageCheck {
+  id: string;
+  category: Category;
+  title: string;
+  evaluate(ev: Evidence): Omit<CheckResult, 'id' | 'category'>[];
+}
+
+export type Verdictless = Omit<CheckResult, 'id' | 'category' | 'target'>;
+
+export function result(
+  status: CheckResult['status'],
+  summary: string,
+  opts: { ms?: number | null; cause?: CheckResult['cause']; evidence?: Record<string, unknown>; fix?: string | null } = {},
+): Verdictless {
+  return { status, summary, ms: opts.ms ?? null, cause: opts.cause ?? null, evidence: opts.evidence ?? {}, fix: opts.fix ?? null };
+}
+
+export function secs(ms: number): string {
+  return `${(ms / 1000).toFixed(ms % 1000 === 0 ? 0 : 1)} s`;
+}
+
+/** How the container resolves names, in words. */
+export function resolverName(ev: Evidence): string {
+  const ns = ev.facts.resolvConf.nameservers;
+  if (ns.includes('127.0.0.11')) {
+    return ev.context.dns.length
+      ? `Docker's embedded DNS (127.0.0.11, forwarding to ${ev.context.dns.join(', ')})`
+      : "Docker's embedded DNS (127.0.0.11, forwarding to the daemon's resolvers)";
+  }
+  return ns.length ? ns.join(', ') : 'no nameserver';
+}

@@ -1,0 +1,84 @@
+/**
+ * Fix text: small pure functions that take what they need and return lines a user
+ * can paste (field guide: shared/docs/domain.md, "fix to print").
+ */
+
+export function dnsFix(p: { host: string; cause: 'timeout' | 'nxdomain' | 'other'; resolver: string; network: string | null }): string {
+  if (p.cause === 'nxdomain') {
+    return (
+      `${p.host} does not exist for ${p.resolver}: fix the record in that resolver (split-horizon DNS), ` +
+      `or pin it for the build: docker build --add-host ${p.host}:<ip> .`
+    );
+  }
+  return (
+    `give the build a resolver it can reach: docker build --dns <resolver-ip> . ` +
+    `(or "dns": ["<resolver-ip>"] in /etc/docker/daemon.json, then restart dockerd); ` +
+    `a resolver only reachable through the host's VPN needs docker build --network host .`
+  );
+}
+
+export function stubResolverFix(): string {
+  return (
+    'the container got the host\'s systemd-resolved stub (127.0.0.53), which only answers on the host: ' +
+    'set "dns": ["<upstream-resolver-ip>"] in /etc/docker/daemon.json, or build with --network host'
+  );
+}
+
+export function tcpFix(p: { host: string; port: number; cause: 'refused' | 'timeout' | 'unreachable' | 'error'; alternative: string | null }): string {
+  const via = 'or reach it through your HTTP proxy: docker build --build-arg HTTPS_PROXY=http://<proxy-host>:<port> .';
+  if (p.alternative) return `ENV GOPROXY=${p.alternative},direct  (it answers from this container), ${via}`;
+  if (p.cause === 'refused') return `nothing accepts connections at ${p.host}:${p.port} from the container: allow egress to it, ${via}`;
+  if (p.cause === 'unreachable') return `the container has no route to ${p.host}: check the Docker network's routes (IPv6?), ${via}`;
+  return `packets to ${p.host}:${p.port} are dropped (egress firewall or regional blocking): open egress, ${via}`;
+}
+
+/** Lines that install a CA into the image, by distribution. */
+export function caFix(p: { os: string | null; hasBundle: boolean; issuer: string | null }): string {
+  const alpine = p.os === 'alpine';
+  const install = alpine ? 'RUN apk add --no-cache ca-certificates' : 'RUN apt-get update && apt-get install -y ca-certificates';
+  if (!p.hasBundle) return `the image has no CA certificates at all: ${install}`;
+  return (
+    `add the CA that signs ${p.issuer ? `"${p.issuer}"` : 'these certificates'} (corporate TLS interception?) to the image: ` +
+    `COPY corp-ca.crt /usr/local/share/ca-certificates/corp-ca.crt` +
+    `  then  RUN update-ca-certificates` +
+    (alpine ? '  (needs ca-certificates: apk add --no-cache ca-certificates)' : '')
+  );
+}
+
+export function tlsStallFix(): string {
+  return (
+    'TCP connects but the handshake never completes, the mark of an MTU mismatch (VPN/overlay networks drop large packets): ' +
+    'set "mtu": 1400 (or lower) in /etc/docker/daemon.json and restart dockerd, or build with --network host'
+  );
+}
+
+export function clockFix(skewMin: number): string {
+  return `the container's clock is ${Math.round(skewMin)} min off the host's: fix the clock (NTP) of the machine or VM that runs the engine`;
+}
+
+export function wrongNameFix(p: { host: string; subject: string | null }): string {
+  return (
+    `the certificate at ${p.host} is for ${p.subject ?? 'another name'}: a middlebox answers in its place, or DNS/--add-host ` +
+    `points ${p.host} at the wrong server; fix the record, or the proxy's certificate`
+  );
+}
+
+export function proxyRefusedFix(proxy: string): string {
+  return (
+    `the proxy ${proxy} refused the connection: check HTTPS_PROXY; inside a container localhost is the container itself, ` +
+    `so use the host's address (e.g. host.docker.internal with --add-host host.docker.internal:host-gateway)`
+  );
+}
+
+export function proxyAuthFix(proxy: string): string {
+  return (
+    `the proxy ${proxy} wants credentials (407): pass them in the URL, e.g. ` +
+    `docker build --build-arg HTTPS_PROXY=http://<user>:<password>@<proxy-host>:<port> .`
+  );
+}
+
+export function goproxyFix(p: { alternative: string | null }): string {
+  return p.alternative
+    ? `ENV GOPROXY=${p.alternative},direct  (it answered the canary request from this container)`
+    : 'set GOPROXY to a module proxy that answers from this network: ENV GOPROXY=https://<your-proxy>,direct';
+}

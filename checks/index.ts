@@ -1,0 +1,61 @@
+/**
+ * The ordered list of checks and the pure pass that runs them over Evidence,
+ * giving prerequisites a meaning: a failed or skipped prerequisite makes a row a
+ * skip that names it (a tool-missing skip does not cascade: the next tool may exist).
+ */
+import type { CheckResult, Evidence, TargetEvidence } from '../src/model.js';
+import type { ImageCheck, TargetCheck } from './check.js';
+import { dnsResolve } from './dns.js';
+import { httpGoproxy } from './http.js';
+import { dnsResolver, engineProbe } from './image.js';
+import { tcpConnect } from './tcp.js';
+import { tlsHandshake } from './tls.js';
+
+export const IMAGE_CHECKS: ImageCheck[] = [engineProbe, dnsResolver];
+export const TARGET_CHECKS: TargetCheck[] = [dnsResolve, tcpConnect, tlsHandshake, httpGoproxy];
+
+/** Every check id, for docs and --only/--skip. */
+export const CHECK_IDS: string[] = [...IMAGE_CHECKS, ...TARGET_CHECKS].map((c) => c.id);
+
+/** A target only the built-in list names (not the image's GOPROXY/GOSUMDB, not --target): its failures warn. */
+function informational(te: TargetEvidence): boolean {
+  return te.target.roles.every((r) => r === 'default');
+}
+
+function satisfied(r: CheckResult | undefined): boolean {
+  return !!r && (r.status === 'pass' || r.status === 'warn' || (r.status === 'skip' && r.cause === 'tool.missing'));
+}
+
+function evaluateTarget(te: TargetEvidence, ev: Evidence): CheckResult[] {
+  const rows: CheckResult[] = [];
+  for (const check of TARGET_CHECKS) {
+    if (!check.appliesTo(te.target)) continue;
+    const head = { id: check.id, category: check.category, target: check.targetName(te.target) };
+    const broken = check.needs(te.target).map((id) => rows.find((r) => r.id === id)).find((r) => !satisfied(r));
+    if (broken) {
+      // Name the root of a chain of skips, so one dead resolver reads as one problem.
+      const root = broken.cause === 'prereq.failed' ? (broken.evidence.prerequisite as string) : `${broken.id} ${broken.status === 'fail' ? 'failed' : 'was skipped'} for ${broken.target}`;
+      rows.push({ ...head, status: 'skip', ms: null, cause: 'prereq.failed', evidence: { prerequisite: root }, fix: null, summary: `skipped: ${root}` });
+      continue;
+    }
+    if (te[check.step] === null) {
+      const why = te.finished ? 'the agent did not measure it' : 'the probe container hit its deadline first';
+      rows.push({ ...head, status: 'skip', ms: null, cause: null, evidence: {}, fix: null, summary: `not measured: ${why}` });
+      continue;
+    }
+    const r = { ...head, ...check.evaluate(te, ev) };
+    if (r.status === 'fail' && informational(te)) {
+      r.status = 'warn';
+      r.summary += ' (not in this image\'s GOPROXY/GOSUMDB: a warning only)';
+    }
+    rows.push(r);
+  }
+  return rows;
+}
+
+export function runChecks(ev: Evidence): CheckResult[] {
+  return [
+    ...IMAGE_CHECKS.flatMap((c) => c.evaluate(ev).map((r) => ({ id: c.id, category: c.category, ...r }))),
+    ...ev.targets.flatMap((te) => evaluateTarget(te, ev)),
+  ];
+}

@@ -1,0 +1,260 @@
+# gomod-doctor probe agent. POSIX sh: runs under dash, bash and busybox ash.
+#
+# Phase 1 prints facts about the image (user, tools, resolver, `go env -json`), then
+# `@gmd ready`. Phase 2 reads a plan from stdin (written by the host, see
+# src/agent/plan-wire.ts) and probes every target in parallel, each step bounded.
+#
+# Wire format (parsed by src/agent/parse.ts): blocks of
+#   @gmd begin <id> / @gmd kv <key> <value> / | <raw output line> / @gmd end <id>
+# Raw output is always prefixed with "| " so nothing a server or the image prints can
+# pass for a marker. The agent measures; it never judges.
+
+AGENT_DIR=$(dirname "$0")
+W="$AGENT_DIR/w.$$"
+mkdir -p "$W" 2>/dev/null || { W=$(mktemp -d 2>/dev/null) || W=/tmp/gmd.$$; mkdir -p "$W"; }
+trap 'rm -rf "$W"' EXIT
+
+have() { command -v "$1" >/dev/null 2>&1; }
+
+# --- a millisecond clock, whatever the image has -------------------------------
+CLOCK=seconds
+case $(date +%s%N 2>/dev/null) in
+  *[!0-9]* | '') if have ts && [ -n "$(echo | ts '%.s' 2>/dev/null)" ]; then CLOCK=ts
+                 elif [ -r /proc/uptime ]; then CLOCK=uptime; fi ;;
+  *) CLOCK=date ;;
+esac
+now_ms() {
+  case $CLOCK in
+    date) t=$(date +%s%N); echo "${t%??????}" ;;
+    ts) t=$(echo | ts '%.s'); t=${t%% *}; f=${t#*.}; echo "${t%.*}${f%???}" ;;
+    uptime) read -r t _ </proc/uptime; echo "${t%.*}${t#*.}0" ;;
+    *) echo "$(date +%s)000" ;;
+  esac
+}
+
+# --- bounded execution ----------------------------------------------------------
+# bounded SECS CMD...: run CMD, killing it after SECS (exit 124 then).
+bounded() {
+  secs=$1; shift
+  if have timeout; then timeout "$secs" "$@"; return $?; fi
+  "$@" &
+  cpid=$!
+  (sleep "$secs" 2>/dev/null || sleep "${secs%.*}"; kill -9 "$cpid") >/dev/null 2>&1 &
+  kpid=$!
+  wait "$cpid"; rc=$?
+  kill "$kpid" 2>/dev/null
+  [ "$rc" -ge 128 ] && rc=124
+  return "$rc"
+}
+
+# --- output ---------------------------------------------------------------------
+# raw FILE [MAX] [PREFIX]: print at most MAX lines of FILE, each prefixed, PEM bodies dropped.
+raw() {
+  n=0; inpem=0; max=${2:-60}; pre=${3:-|}
+  while IFS= read -r line || [ -n "$line" ]; do
+    case $line in
+      *'-----BEGIN '*) inpem=1; continue ;;
+      *'-----END '*) inpem=0; continue ;;
+    esac
+    [ "$inpem" = 1 ] && continue
+    n=$((n + 1)); [ "$n" -gt "$max" ] && { echo "@gmd kv truncated 1"; break; }
+    printf '%s %s\n' "$pre" "$line"
+  done <"$1"
+}
+# emit FILE: print a finished block. Jobs run in parallel, so a mkdir lock keeps
+# blocks whole on the shared stdout.
+emit() {
+  while ! mkdir "$W/lock" 2>/dev/null; do sleep 0.01 2>/dev/null || sleep 1; done
+  cat "$1"
+  rmdir "$W/lock"
+}
+
+# --- phase 1: facts ---------------------------------------------------------------
+facts() {
+  echo "@gmd begin facts"
+  uid=$(id -u 2>/dev/null); gid=$(id -g 2>/dev/null)
+  if [ -z "$uid" ] && [ -r /proc/self/status ]; then
+    while read -r k a _; do case $k in Uid:) uid=$a ;; Gid:) gid=$a ;; esac; done </proc/self/status
+  fi
+  echo "@gmd kv uid $uid"
+  echo "@gmd kv gid $gid"
+  echo "@gmd kv user $(id -un 2>/dev/null)"
+  echo "@gmd kv home ${HOME-}"
+  echo "@gmd kv clock_ms $(date +%s)000"
+  echo "@gmd kv clock_source $CLOCK"
+  [ -r /etc/os-release ] && while IFS='=' read -r k v; do
+    [ "$k" = ID ] && echo "@gmd kv os $v" | tr -d '"'
+  done </etc/os-release
+  for f in /etc/ssl/certs/ca-certificates.crt /etc/pki/tls/certs/ca-bundle.crt /etc/ssl/cert.pem; do
+    [ -r "$f" ] && { echo "@gmd kv ca_bundle $f"; break; }
+  done
+  for t in bash getent nslookup nc curl wget openssl timeout go git; do
+    p=$(command -v "$t" 2>/dev/null) && echo "@gmd kv tool.$t $p"
+  done
+  if have wget; then wget --help 2>&1 | grep -q BusyBox && echo "@gmd kv flavor.wget busybox"; fi
+  if have nc; then nc -h 2>&1 | grep -q BusyBox && echo "@gmd kv flavor.nc busybox"; fi
+  echo "@gmd end facts"
+  for f in /etc/resolv.conf /etc/hosts; do
+    echo "@gmd begin file:$f"
+    if [ -r "$f" ]; then raw "$f"; else echo "@gmd kv missing 1"; fi
+    echo "@gmd end file:$f"
+  done
+  echo "@gmd begin goenv"
+  if have go; then
+    (cd "$AGENT_DIR" && bounded "$T" go env -json) >"$W/goenv" 2>&1
+    echo "@gmd kv rc $?"
+    raw "$W/goenv" 400
+  else
+    echo "@gmd kv rc 127"
+  fi
+  echo "@gmd end goenv"
+}
+
+# --- phase 2: probes ----------------------------------------------------------------
+# Set CA to a bundle the TLS tools trust: the image's own roots plus --ca-cert's.
+ca_bundle() {
+  CA=
+  for f in /etc/ssl/certs/ca-certificates.crt /etc/pki/tls/certs/ca-bundle.crt /etc/ssl/cert.pem; do
+    [ -r "$f" ] && { CA=$f; break; }
+  done
+  if [ -r "$AGENT_DIR/extra-ca.pem" ]; then
+    { [ -n "$CA" ] && cat "$CA"; cat "$AGENT_DIR/extra-ca.pem"; } >"$W/ca.pem"
+    CA="$W/ca.pem"
+  fi
+}
+
+# hosts_lookup HOST: addresses /etc/hosts gives HOST (as --add-host writes them).
+hosts_lookup() {
+  [ -r /etc/hosts ] || return 0
+  while read -r ip names; do
+    case $ip in '' | '#'*) continue ;; esac
+    for n in $names; do
+      case $n in '#'*) break ;; esac
+      [ "$n" = "$1" ] && echo "$ip"
+    done
+  done </etc/hosts
+}
+
+probe_dns() { # key host
+  out="$W/$1.dns"
+  hosts_lookup "$2" >"$W/$1.hosts"
+  t0=$(now_ms)
+  if have getent; then tool=getent; bounded "$T" getent ahosts "$2" >"$W/$1.raw" 2>&1
+  elif [ -s "$W/$1.hosts" ]; then tool=hosts-file; cp "$W/$1.hosts" "$W/$1.raw"; true
+  elif have nslookup; then tool=nslookup; bounded "$T" nslookup "$2" >"$W/$1.raw" 2>&1
+  else tool=none; : >"$W/$1.raw"; false; fi
+  rc=$?; t1=$(now_ms)
+  { echo "@gmd begin dns:$1"
+    echo "@gmd kv tool $tool"; echo "@gmd kv rc $rc"; echo "@gmd kv ms $((t1 - t0))"
+    while read -r a; do echo "@gmd kv hosts $a"; done <"$W/$1.hosts"
+    raw "$W/$1.raw"
+    echo "@gmd end dns:$1"; } >"$out"
+  emit "$out"
+  # Addresses for the next step, in the resolver's order.
+  if [ "$tool" = nslookup ]; then
+    sed -n '/^Name:/,$ s/^Address:[[:space:]]*\([0-9a-fA-F.:]*\)$/\1/p' "$W/$1.raw"
+  else
+    while read -r a _; do echo "$a"; done <"$W/$1.raw"
+  fi | awk '!seen[$0]++' >"$W/$1.addrs" 2>/dev/null || true
+}
+
+probe_tcp_one() { # key idx address port
+  t0=$(now_ms)
+  if have bash; then tool=bash; bounded "$T" bash -c 'exec 3<>"/dev/tcp/$0/$1"' "$3" "$4" >"$W/$1.tcp$2" 2>&1
+  elif have nc; then tool=nc; bounded "$T" nc -w "$TI" "$3" "$4" </dev/null >"$W/$1.tcp$2" 2>&1
+  elif have curl; then tool=curl; bounded "$T" curl -sS -o /dev/null telnet://"$5":"$4" </dev/null >"$W/$1.tcp$2" 2>&1
+  else tool=none; false; fi
+  rc=$?; t1=$(now_ms)
+  # One line per attempt, the tool's last message at its end (attempts run in parallel).
+  msg=$(tail -n 1 "$W/$1.tcp$2" 2>/dev/null)
+  echo "@gmd kv attempt $2 $3 $4 $rc $((t1 - t0)) $tool $msg" >"$W/$1.tcpres$2"
+}
+
+probe_tcp() { # key port -> sets CONNECTED to the first address that connected
+  i=0
+  for a in $(grep -v : "$W/$1.addrs" | head -n 2) $(grep : "$W/$1.addrs" | head -n 2); do
+    case $a in *:*) b="[$a]" ;; *) b=$a ;; esac
+    probe_tcp_one "$1" "$i" "$a" "$2" "$b" &
+    i=$((i + 1))
+  done
+  wait
+  { echo "@gmd begin tcp:$1"; j=0
+    while [ "$j" -lt "$i" ]; do cat "$W/$1.tcpres$j"; j=$((j + 1)); done
+    echo "@gmd end tcp:$1"; } >"$W/$1.tcpblock"
+  emit "$W/$1.tcpblock"
+  CONNECTED=$(awk '$2 == "kv" && $3 == "attempt" && $7 == 0 { print $5; exit }' "$W/$1.tcpblock")
+}
+
+probe_tls() { # key host port address
+  case $4 in *:*) b="[$4]" ;; *) b=$4 ;; esac
+  t0=$(now_ms)
+  if have openssl; then
+    tool=openssl
+    bounded "$T" openssl s_client -connect "$b:$3" -servername "$2" -verify_hostname "$2" \
+      ${CA:+-CAfile "$CA"} </dev/null >"$W/$1.tls" 2>&1
+  elif have curl; then
+    tool=curl
+    bounded "$T" curl -sS -v -o /dev/null --max-time "$T" --noproxy '*' ${CA:+--cacert "$CA"} \
+      --connect-to "$2:$3:$b:$3" "https://$2:$3/" >"$W/$1.tls" 2>&1
+  elif have wget && have ssl_client; then
+    tool=busybox-wget
+    (unset https_proxy HTTPS_PROXY; bounded "$T" wget -q -O /dev/null "https://$2:$3/") >"$W/$1.tls" 2>&1
+  else tool=none; : >"$W/$1.tls"; false; fi
+  rc=$?; t1=$(now_ms)
+  { echo "@gmd begin tls:$1"
+    echo "@gmd kv tool $tool"; echo "@gmd kv rc $rc"; echo "@gmd kv ms $((t1 - t0))"; echo "@gmd kv address $4"
+    raw "$W/$1.tls"; echo "@gmd end tls:$1"; } >"$W/$1.tlsblock"
+  emit "$W/$1.tlsblock"
+}
+
+probe_http() { # key url proxy
+  t0=$(now_ms)
+  if have curl; then
+    tool=curl
+    if [ "$3" = - ]; then via="--noproxy *"; else via="--proxy $3"; fi
+    # shellcheck disable=SC2086 # $via is two words on purpose; the values hold no spaces.
+    bounded "$T" curl -sS -o "$W/$1.body" --max-time "$T" $via ${CA:+--cacert "$CA"} \
+      -w '\n@w %{http_code} %{time_starttransfer} %{time_total} %{http_connect}\n' "$2" >"$W/$1.http" 2>&1
+  elif have wget; then
+    tool=wget
+    (unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY no_proxy NO_PROXY
+     if [ "$3" != - ]; then http_proxy=$3; https_proxy=$3; export http_proxy https_proxy; fi
+     bounded "$T" wget -S -O "$W/$1.body" -T "$TI" "$2") >"$W/$1.http" 2>&1
+  else tool=none; : >"$W/$1.http"; false; fi
+  rc=$?; t1=$(now_ms)
+  { echo "@gmd begin http:$1"
+    echo "@gmd kv tool $tool"; echo "@gmd kv rc $rc"; echo "@gmd kv ms $((t1 - t0))"
+    raw "$W/$1.http"
+    [ -s "$W/$1.body" ] && raw "$W/$1.body" 5 '|body' 
+    echo "@gmd end http:$1"; } >"$W/$1.httpblock"
+  emit "$W/$1.httpblock"
+}
+
+# probe_target KEY HOST PORT TLS URL PROXY: the chain DNS -> TCP -> TLS -> HTTP.
+# A proxied HTTP step runs even when the direct path fails: that is how the go command
+# would reach the module proxy.
+probe_target() {
+  CONNECTED=
+  probe_dns "$1" "$2"
+  [ -s "$W/$1.addrs" ] && probe_tcp "$1" "$3"
+  [ -n "$CONNECTED" ] && [ "$4" = 1 ] && probe_tls "$1" "$2" "$3" "$CONNECTED"
+  if [ "$5" != - ] && { [ -n "$CONNECTED" ] || [ "$6" != - ]; }; then probe_http "$1" "$5" "$6"; fi
+  printf '@gmd begin target:%s\n@gmd end target:%s\n' "$1" "$1" >"$W/$1.fin"
+  emit "$W/$1.fin"
+}
+
+# The first facts run before the plan arrives, bounded by a default step timeout.
+T=5; TI=5
+facts
+echo "@gmd ready"
+
+ca_bundle
+while read -r kind a b c d e f; do
+  case $kind in
+    timeout) T=$a; TI=$b ;;
+    target) probe_target "$a" "$b" "$c" "$d" "$e" "$f" & ;;
+    go) break ;;
+  esac
+done
+wait
+echo "@gmd done"

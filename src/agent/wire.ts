@@ -1,0 +1,134 @@
+/**
+ * The agent's wire format, both directions. Pure: strings in, records out.
+ *
+ * Agent → host: blocks of `@gmd begin ID`, `@gmd kv KEY VALUE`, `| raw line`,
+ * `|body line`, `@gmd end ID`, plus the bare markers `@gmd ready` and `@gmd done`.
+ * Host → agent: plan lines, whitespace-separated, read by the shell's `read`.
+ */
+import type { ProbePlan } from '../model.js';
+
+export interface Block {
+  id: string;
+  /** Every `kv` line, in order; a key may repeat (e.g. `attempt`, `hosts`). */
+  kv: Array<[string, string]>;
+  raw: string[];
+  body: string[];
+  truncated: boolean;
+}
+
+export type WireEvent = { type: 'block'; block: Block } | { type: 'ready' } | { type: 'done' };
+
+/** Longest line kept; anything longer from the container is cut (hostile or garbled output). */
+const MAX_LINE = 2000;
+/** Most raw lines kept per block, whatever the agent sent. */
+const MAX_RAW = 500;
+
+/**
+ * Incremental reader: feed it stdout chunks as they arrive, get whole events back.
+ * Unknown lines (an image's profile printing, garbage) are ignored.
+ */
+export class WireReader {
+  private pending = '';
+  private open: Block | null = null;
+
+  push(chunk: string): WireEvent[] {
+    this.pending += chunk;
+    const lines = this.pending.split('\n');
+    this.pending = lines.pop() ?? '';
+    // A line without an end in sight is garbage; keep memory flat.
+    if (this.pending.length > 64 * 1024) this.pending = '';
+    const events: WireEvent[] = [];
+    for (const line of lines) {
+      const ev = this.line(line.length > MAX_LINE ? line.slice(0, MAX_LINE) : line);
+      if (ev) events.push(ev);
+    }
+    return events;
+  }
+
+  /** A block still open when the stream ended (the agent was killed mid-probe). */
+  unfinished(): Block | null {
+    return this.open;
+  }
+
+  private line(line: string): WireEvent | null {
+    if (line.startsWith('@gmd ')) {
+      const [, verb, ...rest] = line.split(' ');
+      const arg = rest.join(' ');
+      switch (verb) {
+        case 'begin':
+          this.open = { id: arg, kv: [], raw: [], body: [], truncated: false };
+          return null;
+        case 'kv': {
+          if (!this.open) return null;
+          const sp = arg.indexOf(' ');
+          const key = sp < 0 ? arg : arg.slice(0, sp);
+          const value = sp < 0 ? '' : arg.slice(sp + 1);
+          if (key === 'truncated') this.open.truncated = true;
+          else if (this.open.kv.length < MAX_RAW) this.open.kv.push([key, value]);
+          return null;
+        }
+        case 'end': {
+          const block = this.open;
+          this.open = null;
+          return block && block.id === arg ? { type: 'block', block } : null;
+        }
+        case 'ready':
+          return { type: 'ready' };
+        case 'done':
+          return { type: 'done' };
+        default:
+          return null;
+      }
+    }
+    if (!this.open) return null;
+    if (line.startsWith('|body ')) {
+      if (this.open.body.length < MAX_RAW) this.open.body.push(line.slice(6));
+    } else if (line.startsWith('| ') || line === '|') {
+      if (this.open.raw.length < MAX_RAW) this.open.raw.push(line.slice(2));
+      else this.open.truncated = true;
+    }
+    return null;
+  }
+}
+
+/** The first value of a kv key. */
+export function kv(block: Block, key: string): string | undefined {
+  return block.kv.find(([k]) => k === key)?.[1];
+}
+
+/** Every value of a kv key. */
+export function kvAll(block: Block, key: string): string[] {
+  return block.kv.filter(([k]) => k === key).map(([, v]) => v);
+}
+
+export function kvInt(block: Block, key: string): number | null {
+  const v = kv(block, key);
+  if (v === undefined || !/^-?\d+$/.test(v.trim())) return null;
+  return Number(v);
+}
+
+/** Characters allowed in a plan field: they reach the shell's `read`, so no whitespace. */
+const SAFE_FIELD = /^[A-Za-z0-9._~:/?#[\]@!$&'()*+,;=%-]+$/;
+
+export function isSafeField(value: string): boolean {
+  return SAFE_FIELD.test(value);
+}
+
+/**
+ * Encode the plan for the agent. Values are passed to commands as quoted shell
+ * variables, never evaluated; the only hazard is whitespace, which `read` would split.
+ */
+export function encodePlan(plan: ProbePlan): string {
+  const secs = (plan.timeoutMs / 1000).toFixed(1);
+  const wholeSecs = Math.max(1, Math.ceil(plan.timeoutMs / 1000));
+  const lines = [`timeout ${secs} ${wholeSecs}`];
+  for (const t of plan.targets) {
+    const fields = [t.key, t.host, String(t.port), t.tls ? '1' : '0', t.httpUrl ?? '-', t.httpProxy ?? '-'];
+    for (const f of fields) {
+      if (!isSafeField(f)) throw new Error(`plan field not safe for the agent wire: ${JSON.stringify(f)}`);
+    }
+    lines.push(['target', ...fields].join(' '));
+  }
+  lines.push('go');
+  return lines.join('\n') + '\n';
+}

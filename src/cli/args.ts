@@ -1,0 +1,197 @@
+/**
+ * argv → DoctorOptions. yargs parses; the validators here turn anything malformed
+ * into a UsageError naming the flag. Files (--env-file, --ca-cert) are read through
+ * the injected `readFile`, so the mapping is testable without a filesystem.
+ */
+import { isIP } from 'node:net';
+import yargs from 'yargs';
+import { UsageError } from '../errors.js';
+import type { DoctorOptions, UserTarget } from '../options.js';
+
+export type ParsedArgs = { kind: 'run'; options: DoctorOptions } | { kind: 'exit'; code: 0; output: string };
+
+export interface ArgsIo {
+  env: Readonly<Record<string, string | undefined>>;
+  readFile(path: string): string;
+}
+
+// docker/distribution reference grammar, simplified: [domain[:port]/]name[:tag][@digest], or an image id.
+const NAME_COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
+const DOMAIN = '(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::\\d+)?|\\[[0-9a-fA-F:]+\\](?::\\d+)?)';
+const IMAGE_REF = new RegExp(
+  `^(?:${DOMAIN}/)?${NAME_COMPONENT}(?:/${NAME_COMPONENT})*(?::[\\w][\\w.-]{0,127})?(?:@[a-z0-9]+(?:[+._-][a-z0-9]+)*:[0-9a-fA-F]{32,})?$`,
+);
+const IMAGE_ID = /^(?:sha256:)?[0-9a-f]{12,64}$/;
+const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62})(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62}))*\.?$/;
+
+export function validateImage(ref: string): string {
+  if (!IMAGE_REF.test(ref) && !IMAGE_ID.test(ref)) {
+    throw new UsageError(`--image ${JSON.stringify(ref)} is not a valid image reference`, 'expected NAME[:TAG][@DIGEST], e.g. golang:1.23-alpine');
+  }
+  return ref;
+}
+
+function validHost(h: string): boolean {
+  return HOSTNAME.test(h) || isIP(h) !== 0;
+}
+
+export function parseTarget(value: string): UserTarget {
+  if (/^https?:\/\//i.test(value)) {
+    let u: URL;
+    try {
+      u = new URL(value);
+    } catch {
+      throw new UsageError(`--target ${JSON.stringify(value)} is not a valid URL`);
+    }
+    const host = u.hostname.replace(/^\[|\]$/g, '');
+    if (!validHost(host) || u.username || u.search || u.hash) throw new UsageError(`--target ${JSON.stringify(value)}: expected https://HOST[:PORT][/PATH]`);
+    return { host, port: Number(u.port || (u.protocol === 'http:' ? 80 : 443)), proxyUrl: `${u.protocol}//${u.host}${u.pathname.replace(/\/+$/, '')}` };
+  }
+  const m = /^(\[[0-9a-fA-F:]+\]|[^:]+)(?::(\d{1,5}))?$/.exec(value);
+  const host = m?.[1]?.replace(/^\[|\]$/g, '') ?? '';
+  const port = m?.[2] ? Number(m[2]) : 443;
+  if (!m || !validHost(host) || port < 1 || port > 65535) {
+    throw new UsageError(`--target ${JSON.stringify(value)} is not HOST[:PORT] or a URL`, 'e.g. --target goproxy.corp.example:443 or --target https://goproxy.corp.example/go');
+  }
+  return { host, port, proxyUrl: null };
+}
+
+export function parseAddHost(value: string): string {
+  // docker accepts host:ip and host=ip; the engine wants host:ip.
+  const m = /^([^:=]+)[:=](.+)$/.exec(value);
+  const host = m?.[1] ?? '';
+  const ip = m?.[2]?.replace(/^\[|\]$/g, '') ?? '';
+  if (!m || !HOSTNAME.test(host) || (isIP(ip) === 0 && ip !== 'host-gateway')) {
+    throw new UsageError(`--add-host ${JSON.stringify(value)} is not HOST:IP`, 'e.g. --add-host proxy.golang.org:10.0.0.5');
+  }
+  return `${host}:${ip}`;
+}
+
+export function parseDuration(flag: string, value: string | number): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s)?$/.exec(String(value).trim());
+  const ms = m ? Number(m[1]) * (m[2] === 'ms' ? 1 : 1000) : NaN;
+  if (!Number.isFinite(ms) || ms < 100 || ms > 600_000) {
+    throw new UsageError(`--${flag} ${JSON.stringify(String(value))} is not a duration between 100ms and 600s`, 'e.g. --timeout 5 or --timeout 2500ms');
+  }
+  return Math.round(ms);
+}
+
+/**
+ * docker's --env-file rules: KEY=VALUE taken literally (no quotes, no expansion),
+ * a bare KEY copies the variable from this shell when set, # starts a comment.
+ */
+export function parseEnvFile(text: string, path: string, env: ArgsIo['env']): string[] {
+  const out: string[] = [];
+  text.split(/\r?\n/).forEach((line, i) => {
+    const l = line.replace(/^\s+/, '');
+    if (!l || l.startsWith('#')) return;
+    out.push(...envEntry(l, `${path}:${i + 1}`, env));
+  });
+  return out;
+}
+
+function envEntry(entry: string, where: string, env: ArgsIo['env']): string[] {
+  const eq = entry.indexOf('=');
+  const key = eq < 0 ? entry : entry.slice(0, eq);
+  if (!key || /\s/.test(key)) throw new UsageError(`${where}: ${JSON.stringify(entry)} is not KEY=VALUE`);
+  if (eq >= 0) return [entry];
+  const fromShell = env[key];
+  return fromShell === undefined ? [] : [`${key}=${fromShell}`];
+}
+
+const USAGE = `gomod-doctor [doctor] --image IMAGE [options]
+
+Starts a throwaway container from IMAGE, as its USER, and tells why \`go mod download\`
+would hang or fail there: DNS, TCP, TLS and module-proxy requests, each timed, each with a fix.`;
+
+export function parseArgs(argv: string[], io: ArgsIo): ParsedArgs {
+  let output = '';
+  const parser = yargs(argv)
+    .scriptName('gomod-doctor')
+    .usage(USAGE)
+    .command(['doctor', '$0'], 'probe an image (the default command)')
+    .option('image', { alias: 'i', type: 'string', describe: 'the build image to probe (pulled if missing)' })
+    .option('user', { alias: 'u', type: 'string', describe: "run as this user instead of the image's USER (NAME|UID[:GID])" })
+    .option('network', { type: 'string', describe: 'network to attach the probe to, as docker run/build --network' })
+    .option('dns', { type: 'string', array: true, describe: 'DNS server for the container, as docker run/build --dns' })
+    .option('add-host', { type: 'string', array: true, describe: 'HOST:IP entry for /etc/hosts, as docker --add-host' })
+    .option('env', { alias: 'e', type: 'string', array: true, describe: 'KEY=VALUE (or KEY from this shell) for the container' })
+    .option('env-file', { type: 'string', array: true, describe: 'file of KEY=VALUE lines, as docker --env-file' })
+    .option('platform', { type: 'string', describe: 'image platform, e.g. linux/arm64' })
+    .option('target', { type: 'string', array: true, describe: 'extra HOST[:PORT], or a module proxy URL, to probe' })
+    .option('default-targets', { type: 'boolean', default: true, describe: 'probe proxy.golang.org, goproxy.cn, goproxy.io, github.com, sum.golang.org (--no-default-targets to skip)' })
+    .option('timeout', { type: 'string', default: '5', describe: 'bound on each network step, in seconds (or 2500ms)' })
+    .option('ca-cert', { type: 'string', describe: 'PEM file of an extra CA the probes trust (corporate TLS interception)' })
+    .option('json', { type: 'boolean', default: false, describe: 'print one JSON document (contract: docs/json.md)' })
+    .option('format', { choices: ['table', 'json'] as const, describe: 'output format' })
+    .option('debug', { type: 'boolean', default: false, describe: 'log engine calls and show stacks on errors' })
+    .example('gomod-doctor --image golang:1.23-alpine', 'probe the official image as its own user')
+    .example('gomod-doctor -i mybuilder --network corp --dns 10.0.0.2 -e HTTPS_PROXY=http://proxy:3128', 'probe as the build would run')
+    .epilogue('Exit codes: 0 nothing failed, 1 a check failed, 2 bad usage, 3 the probes could not run.')
+    .strict()
+    .help()
+    .version(false)
+    .wrap(Math.min(100, process.stdout.columns || 100))
+    .exitProcess(false)
+    .fail((msg, err) => {
+      throw new UsageError(msg ?? err?.message ?? 'invalid arguments', 'see gomod-doctor --help');
+    });
+  const a = parser.parseSync(argv, {}, (_err, _argv, out) => {
+    output = out;
+  });
+  if (a.help || output) return { kind: 'exit', code: 0, output };
+  if (a._.length > 1 || (a._.length === 1 && a._[0] !== 'doctor')) {
+    throw new UsageError(`unknown command ${JSON.stringify(String(a._[a._.length - 1]))}`, 'see gomod-doctor --help');
+  }
+  if (!a.image) throw new UsageError('--image is required', 'e.g. gomod-doctor --image golang:1.23-alpine');
+  const dns = (a.dns ?? []).map((d) => {
+    if (isIP(d) === 0) throw new UsageError(`--dns ${JSON.stringify(d)} is not an IP address`);
+    return d;
+  });
+  if (a.user !== undefined && !/^[A-Za-z0-9_][A-Za-z0-9_.-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]*)?$/.test(a.user)) {
+    throw new UsageError(`--user ${JSON.stringify(a.user)} is not NAME|UID[:GROUP|GID]`);
+  }
+  if (a.platform !== undefined && !/^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/.test(a.platform)) {
+    throw new UsageError(`--platform ${JSON.stringify(a.platform)} is not OS/ARCH[/VARIANT]`, 'e.g. --platform linux/arm64');
+  }
+  if (a.network !== undefined && !/^[A-Za-z0-9][A-Za-z0-9_.:-]*$/.test(a.network)) {
+    throw new UsageError(`--network ${JSON.stringify(a.network)} is not a network name`);
+  }
+  const env: string[] = [];
+  for (const file of a['env-file'] ?? []) env.push(...parseEnvFile(readOrFail(io, file, '--env-file'), file, io.env));
+  for (const e of a.env ?? []) env.push(...envEntry(e, '-e', io.env));
+  let caCertPem: string | null = null;
+  if (a['ca-cert'] !== undefined) {
+    caCertPem = readOrFail(io, a['ca-cert'], '--ca-cert');
+    if (!/-----BEGIN CERTIFICATE-----/.test(caCertPem)) {
+      throw new UsageError(`--ca-cert ${a['ca-cert']} holds no PEM certificate (-----BEGIN CERTIFICATE-----)`);
+    }
+  }
+  return {
+    kind: 'run',
+    options: {
+      image: validateImage(a.image),
+      user: a.user ?? null,
+      network: a.network ?? null,
+      dns,
+      addHosts: (a['add-host'] ?? []).map(parseAddHost),
+      env,
+      platform: a.platform ?? null,
+      targets: (a.target ?? []).map(parseTarget),
+      defaultTargets: a['default-targets'],
+      timeoutMs: parseDuration('timeout', a.timeout),
+      caCertPem,
+      format: a.json ? 'json' : (a.format ?? 'table'),
+      debug: a.debug,
+    },
+  };
+}
+
+function readOrFail(io: ArgsIo, path: string, flag: string): string {
+  try {
+    return io.readFile(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UsageError(`${flag} ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : 'cannot read it'}`);
+  }
+}

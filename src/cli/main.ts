@@ -1,0 +1,91 @@
+/**
+ * The doctor's entry: run(argv, io) → exit code. Parse first, then work (never
+ * inside a yargs handler, yargs/yargs#2394). The one place errors become exit codes.
+ */
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import createDebug from 'debug';
+import ora from 'ora';
+import { DockerEngine, engineEndpoint } from '../engine/docker.js';
+import type { Engine } from '../engine/types.js';
+import { DoctorError } from '../errors.js';
+import { ExitCode } from '../model.js';
+import { renderJson } from '../render/json.js';
+import { sanitizeLine } from '../render/sanitize.js';
+import { renderTable } from '../render/table.js';
+import { buildReport } from '../runner/report.js';
+import { collectEvidence } from '../runner/run.js';
+import { parseArgs } from './args.js';
+import { AGENT_SCRIPT_PATH, VERSION } from './assets.js';
+
+export interface CliIo {
+  argv: string[];
+  env: NodeJS.ProcessEnv;
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+  /** Tests inject a fake engine; the default talks to Docker. */
+  engine?: Engine;
+}
+
+export async function run(io: CliIo): Promise<ExitCode> {
+  let debugMode = io.argv.includes('--debug');
+  let engine: Engine | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    // Remove what we started, then leave with the conventional code.
+    void (engine?.abortAll() ?? Promise.resolve()).finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    const parsed = parseArgs(io.argv, { env: io.env, readFile: (p) => readFileSync(p, 'utf8') });
+    if (parsed.kind === 'exit') {
+      io.stdout.write(parsed.output.endsWith('\n') ? parsed.output : `${parsed.output}\n`);
+      return ExitCode.Ok;
+    }
+    const opts = parsed.options;
+    debugMode = opts.debug;
+    if (opts.debug) createDebug.enable('gomod-doctor:*');
+    engine = io.engine ?? new DockerEngine(engineEndpoint(io.env));
+    // Spinner only for a person at a terminal: never in CI logs or pipes.
+    const interactive = !!io.stderr.isTTY && !('CI' in io.env) && io.env.TERM !== 'dumb';
+    const spinner = ora({ stream: io.stderr, text: 'starting', isSilent: !interactive }).start();
+    const started = new Date();
+    try {
+      const outcome = await collectEvidence(opts, {
+        engine,
+        agentScript: readFileSync(AGENT_SCRIPT_PATH, 'utf8'),
+        progress: (text) => (spinner.text = sanitizeLine(text)),
+        now: () => Date.now(),
+        runId: randomBytes(6).toString('hex'),
+      });
+      spinner.stop();
+      const report = buildReport(outcome.evidence, { version: VERSION, startedAt: started, durationMs: Date.now() - started.getTime() });
+      const useColor = !!io.stdout.isTTY && !('NO_COLOR' in io.env) && io.env.TERM !== 'dumb';
+      io.stdout.write(
+        opts.format === 'json' ? renderJson(report) : renderTable(report, { color: useColor, width: io.stdout.columns || 160 }),
+      );
+      return report.summary.fail > 0 ? ExitCode.CheckFailed : ExitCode.Ok;
+    } finally {
+      spinner.stop();
+    }
+  } catch (err) {
+    return reportError(err, io.stderr, debugMode);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+/** The one error → exit code mapper: one line (and a hint), the stack only with --debug. */
+export function reportError(err: unknown, stderr: NodeJS.WritableStream, debugMode: boolean): ExitCode {
+  if (err instanceof DoctorError) {
+    stderr.write(`gomod-doctor: ${sanitizeLine(err.message)}\n`);
+    if (err.hint) stderr.write(`  ${sanitizeLine(err.hint)}\n`);
+    if (debugMode && err.stack) stderr.write(`${err.stack}\n`);
+    return err.exitCode;
+  }
+  const e = err as Error;
+  stderr.write(`gomod-doctor: internal error: ${sanitizeLine(e?.message ?? String(err))}\n`);
+  stderr.write(debugMode && e?.stack ? `${e.stack}\n` : '  run again with --debug for details, and report it with that output\n');
+  return ExitCode.CannotProbe;
+}

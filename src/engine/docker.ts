@@ -1,0 +1,304 @@
+/**
+ * The Docker implementation of the engine seam, and the only dockerode importer.
+ * Container lifecycle follows testcontainers' order: create (labelled) → putArchive
+ * the agent → attach before start → start → feed stdin → wait for the exit and for
+ * both demuxed streams → force-remove in `finally`. Every call has a deadline.
+ */
+import { hostname } from 'node:os';
+import { PassThrough } from 'node:stream';
+import createDebug from 'debug';
+import Docker from 'dockerode';
+import tar from 'tar-stream';
+import { EngineUnavailable, ImageMissing, ProbeFailed, withDeadline } from '../errors.js';
+import {
+  type AgentConversation,
+  type AgentFile,
+  type AgentRunResult,
+  type AgentSpec,
+  type Engine,
+  type EngineInfo,
+  type ImageConfig,
+  LABEL_HOST,
+  LABEL_PID,
+  LABEL_STARTED,
+  LABEL_TOOL,
+  type PullProgress,
+} from './types.js';
+
+const debug = createDebug('gomod-doctor:engine');
+
+/** Bounds on single engine calls: an engine that stops answering must not hang the doctor. */
+const CALL_MS = 15_000;
+const PING_MS = 5_000;
+const PULL_MS = 10 * 60_000;
+/** A leftover older than this is removed by any later run, whoever made it. */
+const STALE_MS = 60 * 60_000;
+
+/** Where the docker CLI would look, named the way the user would write it. */
+export function engineEndpoint(env: NodeJS.ProcessEnv): string {
+  return env.DOCKER_HOST || 'unix:///var/run/docker.sock';
+}
+
+/** The agent directory and files as an in-memory tar for putArchive. */
+export async function agentArchive(files: AgentFile[]): Promise<Buffer> {
+  const pack = tar.pack();
+  const chunks: Buffer[] = [];
+  pack.on('data', (c) => chunks.push(c as Buffer));
+  const done = new Promise<void>((resolve, reject) => {
+    pack.on('end', resolve);
+    pack.on('error', reject);
+  });
+  // World-writable and sticky, like /tmp: the agent runs as the image user, whoever that is.
+  pack.entry({ name: '.gomod-doctor/', type: 'directory', mode: 0o1777 });
+  for (const f of files) pack.entry({ name: `.gomod-doctor/${f.name}`, mode: f.mode }, f.content);
+  pack.finalize();
+  await done;
+  return Buffer.concat(chunks);
+}
+
+function messageOf(err: unknown): string {
+  if (err && typeof err === 'object') {
+    const e = err as { json?: { message?: string }; reason?: string; message?: string; code?: string };
+    const text = e.json?.message ?? e.message ?? String(err);
+    return text.replace(/^\(HTTP code \d+\) [^-]*- /, '').trim();
+  }
+  return String(err);
+}
+
+function statusOf(err: unknown): number | undefined {
+  return (err as { statusCode?: number } | null)?.statusCode;
+}
+
+export class DockerEngine implements Engine {
+  private readonly docker: Docker;
+  private readonly live = new Map<string, Docker.Container>();
+
+  constructor(
+    private readonly endpoint: string,
+    docker?: Docker,
+  ) {
+    this.docker = docker ?? new Docker();
+  }
+
+  private unavailable(err: unknown): EngineUnavailable {
+    return new EngineUnavailable(
+      `no Docker engine answered at ${this.endpoint} (${messageOf(err)})`,
+      'start the engine (dockerd, Docker Desktop, or `sudo systemctl start docker`), or point DOCKER_HOST at it',
+    );
+  }
+
+  private call<T>(what: string, work: (signal: AbortSignal) => Promise<T>, ms = CALL_MS): Promise<T> {
+    debug('%s', what);
+    return withDeadline(ms, work, () => new EngineUnavailable(`the Docker engine at ${this.endpoint} did not answer ${what} within ${ms / 1000} s`));
+  }
+
+  async info(): Promise<EngineInfo> {
+    try {
+      const v = await this.call('version', (abortSignal) => (this.docker.version as (o: object) => Promise<Docker.DockerVersion>).call(this.docker, { abortSignal }), PING_MS);
+      return { endpoint: this.endpoint, version: v.Version, apiVersion: v.ApiVersion, os: v.Os, arch: v.Arch };
+    } catch (err) {
+      throw err instanceof EngineUnavailable ? err : this.unavailable(err);
+    }
+  }
+
+  async ensureImage(ref: string, platform: string | null, onProgress: (p: PullProgress) => void): Promise<ImageConfig> {
+    const inspect = () => this.call(`inspect image ${ref}`, (abortSignal) => this.docker.getImage(ref).inspect({ abortSignal } as object));
+    let img: Docker.ImageInspectInfo;
+    try {
+      img = await inspect();
+    } catch (err) {
+      if (statusOf(err) !== 404) throw err instanceof EngineUnavailable ? err : this.unavailable(err);
+      await this.pull(ref, platform, onProgress);
+      img = await inspect();
+    }
+    return {
+      id: img.Id,
+      user: img.Config?.User ?? '',
+      env: img.Config?.Env ?? [],
+      workingDir: img.Config?.WorkingDir ?? '',
+      os: img.Os,
+      arch: img.Architecture,
+    };
+  }
+
+  private async pull(ref: string, platform: string | null, onProgress: (p: PullProgress) => void): Promise<void> {
+    const hint = 'check the name and tag, `docker login` for a private registry, or configure a registry mirror';
+    try {
+      await this.call(
+        `pull ${ref}`,
+        async (abortSignal) => {
+          const stream = await this.docker.pull(ref, { ...(platform ? { platform } : {}), abortSignal });
+          // followProgress surfaces errors carried inside the progress stream (apocas/dockerode#647).
+          await new Promise<void>((resolve, reject) => {
+            this.docker.modem.followProgress(
+              stream,
+              (err: Error | null) => (err ? reject(err) : resolve()),
+              (event: PullProgress) => onProgress(event),
+            );
+          });
+        },
+        PULL_MS,
+      );
+    } catch (err) {
+      if (err instanceof EngineUnavailable && !/did not answer/.test(err.message)) throw err;
+      throw new ImageMissing(`image ${ref} is not on this engine and could not be pulled: ${messageOf(err)}`, hint);
+    }
+  }
+
+  async runAgent(spec: AgentSpec, conversation: AgentConversation): Promise<AgentRunResult> {
+    const labels = {
+      ...spec.labels,
+      [LABEL_HOST]: hostname(),
+      [LABEL_PID]: String(process.pid),
+      [LABEL_STARTED]: String(Date.now()),
+    };
+    const container = await this.call('create container', (abortSignal) =>
+      this.docker.createContainer({
+        // Only these go in the query string; the rest (Env included) stays in the body.
+        _query: spec.platform ? { platform: spec.platform } : {},
+        abortSignal,
+        Image: spec.image,
+        Entrypoint: ['/bin/sh'],
+        Cmd: ['/.gomod-doctor/agent.sh'],
+        User: spec.user,
+        Env: spec.env,
+        Labels: labels,
+        Tty: false,
+        OpenStdin: true,
+        StdinOnce: true,
+        AttachStdin: true,
+        AttachStdout: true,
+        AttachStderr: true,
+        HostConfig: {
+          NetworkMode: spec.network ?? undefined,
+          Dns: spec.dns.length ? spec.dns : undefined,
+          ExtraHosts: spec.addHosts.length ? spec.addHosts : undefined,
+          // A probe needs little; bound it so a runaway image cannot hurt the host.
+          Memory: 512 * 1024 * 1024,
+          PidsLimit: 512,
+          NanoCpus: 1_000_000_000,
+          SecurityOpt: ['no-new-privileges'],
+        },
+      } as Docker.ContainerCreateOptions),
+    );
+    this.live.set(container.id, container);
+    debug('created %s', container.id.slice(0, 12));
+    try {
+      return await this.converse(container, spec, conversation);
+    } finally {
+      await this.remove(container);
+    }
+  }
+
+  private async converse(container: Docker.Container, spec: AgentSpec, conversation: AgentConversation): Promise<AgentRunResult> {
+    const archive = await agentArchive(spec.files);
+    await this.call('copy agent', (abortSignal) => container.putArchive(archive, { path: '/', abortSignal } as never));
+    const stream = (await this.call('attach', (abortSignal) =>
+      container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true, abortSignal } as never),
+    )) as NodeJS.ReadWriteStream;
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    stdout.setEncoding('utf8');
+    let stderrTail = '';
+    stdout.on('data', (chunk: string) => conversation.onStdout(chunk));
+    stderr.on('data', (chunk: Buffer) => (stderrTail = (stderrTail + chunk.toString('utf8')).slice(-4096)));
+    container.modem.demuxStream(stream, stdout, stderr);
+    const streamsDone = new Promise<void>((resolve) => {
+      const finish = () => {
+        stdout.end();
+        stderr.end();
+        stdout.once('end', resolve);
+        stdout.resume();
+      };
+      stream.once('end', finish);
+      stream.once('close', finish);
+    });
+    try {
+      await this.call('start container', (abortSignal) => container.start({ abortSignal } as object));
+    } catch (err) {
+      throw startFailure(spec, messageOf(err));
+    }
+    conversation.input.then(
+      (text) => {
+        stream.write(text);
+        stream.end();
+      },
+      () => stream.end(),
+    );
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), spec.deadlineMs)));
+    const finished = (async () => {
+      const [exit] = await Promise.all([container.wait(), streamsDone]);
+      return exit as { StatusCode: number };
+    })();
+    try {
+      const outcome = await Promise.race([finished, deadline]);
+      if (outcome === 'timeout') {
+        debug('deadline expired for %s', container.id.slice(0, 12));
+        return { exitCode: null, stderrTail, timedOut: true, containerId: container.id };
+      }
+      return { exitCode: outcome.StatusCode, stderrTail, timedOut: false, containerId: container.id };
+    } finally {
+      clearTimeout(timer);
+      finished.catch(() => undefined);
+    }
+  }
+
+  private async remove(container: Docker.Container): Promise<void> {
+    try {
+      await this.call('remove container', (abortSignal) => container.remove({ force: true, v: true, abortSignal } as object));
+      debug('removed %s', container.id.slice(0, 12));
+    } catch (err) {
+      // Already gone (a concurrent abortAll) is fine; anything else is left for the next sweep.
+      if (statusOf(err) !== 404) debug('remove %s failed: %s', container.id.slice(0, 12), messageOf(err));
+    } finally {
+      this.live.delete(container.id);
+    }
+  }
+
+  async abortAll(): Promise<void> {
+    await Promise.all([...this.live.values()].map((c) => this.remove(c)));
+  }
+
+  async sweep(): Promise<number> {
+    const list = await this.call('list leftovers', (abortSignal) =>
+      this.docker.listContainers({ all: true, filters: { label: [`${LABEL_TOOL}=gomod-doctor`] }, abortSignal } as object),
+    );
+    const me = hostname();
+    const stale = list.filter((c) => {
+      if (this.live.has(c.Id)) return false;
+      const started = Number(c.Labels[LABEL_STARTED] ?? 0);
+      const pid = Number(c.Labels[LABEL_PID] ?? 0);
+      if (c.Labels[LABEL_HOST] === me && pid > 0 && !processAlive(pid)) return true;
+      return Date.now() - started > STALE_MS;
+    });
+    await Promise.all(stale.map((c) => this.remove(this.docker.getContainer(c.Id))));
+    return stale.length;
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Turn the runtime's start error into something a user can act on. */
+function startFailure(spec: AgentSpec, message: string): ProbeFailed {
+  if (/\/bin\/sh.*no such file|executable file not found/i.test(message)) {
+    return new ProbeFailed(
+      `image ${spec.image} has no /bin/sh: the probe agent needs a POSIX shell`,
+      'distroless and scratch images cannot be probed; point --image at the build stage that runs `go mod download`',
+    );
+  }
+  if (/unable to find user|no matching entries in passwd/i.test(message)) {
+    return new ProbeFailed(
+      `image ${spec.image} cannot run as user "${spec.user}": ${message}`,
+      'the build would fail the same way: create the user in the Dockerfile before USER, or pass --user UID:GID',
+    );
+  }
+  return new ProbeFailed(`the probe container did not start: ${message}`);
+}

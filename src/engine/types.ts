@@ -1,0 +1,85 @@
+/**
+ * The engine seam: everything the doctor asks of Docker. One implementation
+ * (docker.ts, the only dockerode importer); the runner takes it as a parameter so
+ * tests can hand it a fake that replays recorded agent output.
+ */
+
+export interface EngineInfo {
+  /** Where the engine was found, as the user would name it (unix:///var/run/docker.sock). */
+  endpoint: string;
+  version: string;
+  apiVersion: string;
+  os: string;
+  arch: string;
+}
+
+export interface ImageConfig {
+  id: string;
+  /** The image's USER, '' for root. */
+  user: string;
+  env: string[];
+  workingDir: string;
+  os: string;
+  arch: string;
+}
+
+export interface AgentFile {
+  name: string;
+  content: string | Buffer;
+  mode: number;
+}
+
+export interface AgentSpec {
+  image: string;
+  /** --user, else the image's USER ('' for root): the build's user. */
+  user: string;
+  /** -e/--env-file values only; the engine merges the image's ENV itself, as docker run does. */
+  env: string[];
+  network: string | null;
+  dns: string[];
+  addHosts: string[];
+  platform: string | null;
+  files: AgentFile[];
+  labels: Record<string, string>;
+  /** Hard bound on the whole container lifetime. */
+  deadlineMs: number;
+}
+
+/** One conversation with the agent: stdout arrives in chunks; stdin is written once. */
+export interface AgentConversation {
+  onStdout(chunk: string): void;
+  /** Resolves with the text to write to the agent's stdin (then closed). */
+  input: Promise<string>;
+}
+
+export interface AgentRunResult {
+  exitCode: number | null;
+  /** The last few KiB of the agent's stderr, for --debug and errors. */
+  stderrTail: string;
+  /** True when the deadline expired and the container was killed. */
+  timedOut: boolean;
+  containerId: string;
+}
+
+export interface PullProgress {
+  status: string;
+  id?: string;
+}
+
+export interface Engine {
+  info(): Promise<EngineInfo>;
+  /** Inspect the image; pull it when absent. Throws ImageMissing when it cannot. */
+  ensureImage(ref: string, platform: string | null, onProgress: (p: PullProgress) => void): Promise<ImageConfig>;
+  runAgent(spec: AgentSpec, conversation: AgentConversation): Promise<AgentRunResult>;
+  /** Remove containers of killed earlier runs (by label). Returns how many. */
+  sweep(): Promise<number>;
+  /** Force-remove every container this process still has (Ctrl-C). */
+  abortAll(): Promise<void>;
+}
+
+/** Labels on every container the doctor creates, so a sweep can find leftovers. */
+export const LABEL_TOOL = 'org.gomod-doctor.tool';
+export const LABEL_RUN = 'org.gomod-doctor.run';
+export const LABEL_PID = 'org.gomod-doctor.pid';
+export const LABEL_HOST = 'org.gomod-doctor.host';
+export const LABEL_STARTED = 'org.gomod-doctor.started';

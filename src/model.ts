@@ -1,0 +1,266 @@
+/**
+ * The shared vocabulary of gomod-doctor: what the probe agent measured (evidence),
+ * what a check concluded (CheckResult), and the report every renderer reads.
+ * This file is the machine contract's leaf module: it imports nothing.
+ */
+
+export type Status = 'pass' | 'warn' | 'fail' | 'skip';
+
+/** JSON contract v1: the categories a check can belong to. Compatibility-sensitive. */
+export const CATEGORIES = [
+  'engine',
+  'dns',
+  'tcp',
+  'tls',
+  'http',
+  'proxy-env',
+  'go-env',
+  'fs',
+  'auth',
+  'e2e',
+  'host',
+] as const;
+export type Category = (typeof CATEGORIES)[number];
+
+/**
+ * Stable cause codes. Tests and the JSON compare these, never prose.
+ * `tool.missing` means the image lacks the tool a probe needs: not a network fault.
+ */
+export type Cause =
+  | 'dns.nxdomain'
+  | 'dns.servfail'
+  | 'dns.timeout'
+  | 'dns.no_answer'
+  | 'dns.no_resolver'
+  | 'dns.stub_resolver'
+  | 'tcp.refused'
+  | 'tcp.timeout'
+  | 'tcp.unreachable'
+  | 'tcp.partial'
+  | 'tcp.error'
+  | 'tls.timeout'
+  | 'tls.unknown_ca'
+  | 'tls.wrong_name'
+  | 'tls.expired'
+  | 'tls.not_yet_valid'
+  | 'tls.clock_skew'
+  | 'tls.unverified'
+  | 'tls.error'
+  | 'http.timeout'
+  | 'http.status'
+  | 'http.bad_listing'
+  | 'http.proxy_refused'
+  | 'http.proxy_auth'
+  | 'http.error'
+  | 'tool.missing'
+  | 'prereq.failed';
+
+/** One row of the report: JSON contract v1 (`docs/json.md`). */
+export interface CheckResult {
+  id: string;
+  category: Category;
+  /** The host (or host:port, path, repo) the check is about; null for image-wide checks. */
+  target: string | null;
+  status: Status;
+  /** Time the measured step took inside the container, when there is one. */
+  ms: number | null;
+  summary: string;
+  cause: Cause | null;
+  evidence: Record<string, unknown>;
+  fix: string | null;
+}
+
+/** Exit codes: 0 nothing failed, 1 a check failed, 2 bad usage or input, 3 probes could not run. */
+export const ExitCode = { Ok: 0, CheckFailed: 1, Usage: 2, CannotProbe: 3, Interrupted: 130 } as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+// ---------------------------------------------------------------------------
+// Plan: what the host asks the agent to probe.
+
+/** Why a host is probed: it decides whether the HTTP step runs and what it fetches. */
+export type TargetRole = 'default' | 'goproxy' | 'gosumdb' | 'user';
+
+export interface PlannedTarget {
+  /** Short key used on the agent wire (t0, t1, ...). */
+  key: string;
+  host: string;
+  port: number;
+  roles: TargetRole[];
+  /** Whether a TLS handshake belongs to this target (https proxies, :443). */
+  tls: boolean;
+  /** The module-proxy protocol URL to GET, for module proxies only. */
+  httpUrl: string | null;
+  /** The proxy the go command would use for httpUrl (Go's rules), or null for direct. */
+  httpProxy: string | null;
+}
+
+export interface ProbePlan {
+  /** Bound on every single network step, in milliseconds. */
+  timeoutMs: number;
+  targets: PlannedTarget[];
+  /** Whether an extra CA (--ca-cert) was shipped with the agent. */
+  extraCa: boolean;
+}
+
+// ---------------------------------------------------------------------------
+// Evidence: what the agent measured, parsed from its output. Serialisable.
+
+export type ToolName =
+  | 'bash'
+  | 'getent'
+  | 'nslookup'
+  | 'nc'
+  | 'curl'
+  | 'wget'
+  | 'openssl'
+  | 'timeout'
+  | 'go'
+  | 'git';
+
+export interface ImageFacts {
+  uid: number | null;
+  gid: number | null;
+  userName: string | null;
+  home: string | null;
+  /** Container clock when the agent started, epoch ms (compared with the host's for TLS dates). */
+  clockMs: number | null;
+  /** Host clock when the facts arrived, epoch ms. */
+  hostClockMs: number | null;
+  tools: Partial<Record<ToolName, string>>;
+  clockSource: string | null;
+  /** ID from /etc/os-release (debian, alpine, ...), to word fixes for the image's package manager. */
+  os: string | null;
+  /** The image's CA bundle path, null when it has none (alpine without ca-certificates, scratch). */
+  caBundle: string | null;
+  resolvConf: ResolvConf;
+  hostsFile: string;
+  goEnv: Record<string, string> | null;
+  goEnvError: string | null;
+}
+
+export interface ResolvConf {
+  nameservers: string[];
+  search: string[];
+  options: string[];
+  /** False when /etc/resolv.conf could not be read at all. */
+  present: boolean;
+}
+
+export type DnsOutcome = 'resolved' | 'nxdomain' | 'servfail' | 'timeout' | 'no_answer' | 'error' | 'no_tool';
+
+export interface DnsEvidence {
+  host: string;
+  tool: string | null;
+  outcome: DnsOutcome;
+  v4: string[];
+  v6: string[];
+  /** Addresses that came from /etc/hosts (or --add-host). */
+  fromHostsFile: boolean;
+  ms: number | null;
+  message: string;
+}
+
+export type TcpOutcome = 'connected' | 'refused' | 'timeout' | 'unreachable' | 'error' | 'no_tool';
+
+export interface TcpAttempt {
+  address: string;
+  port: number;
+  outcome: TcpOutcome;
+  ms: number | null;
+  message: string;
+}
+
+export interface TcpEvidence {
+  host: string;
+  tool: string | null;
+  attempts: TcpAttempt[];
+}
+
+export type TlsOutcome = 'ok' | 'timeout' | 'error' | 'no_tool';
+
+export interface TlsEvidence {
+  host: string;
+  address: string | null;
+  port: number;
+  tool: string | null;
+  outcome: TlsOutcome;
+  /** Whether the tool could verify the chain at all (busybox's TLS cannot). */
+  verifiable: boolean;
+  verifyCode: number | null;
+  verifyMessage: string | null;
+  protocol: string | null;
+  subject: string | null;
+  issuer: string | null;
+  notBefore: string | null;
+  notAfter: string | null;
+  ms: number | null;
+  message: string;
+}
+
+export type HttpOutcome = 'response' | 'timeout' | 'proxy_refused' | 'proxy_auth' | 'tls_error' | 'error' | 'no_tool';
+
+export interface HttpEvidence {
+  url: string;
+  proxy: string | null;
+  tool: string | null;
+  outcome: HttpOutcome;
+  status: number | null;
+  /** Time to first byte as the tool reports it (curl), else the whole request. */
+  ttfbMs: number | null;
+  ms: number | null;
+  /** The first lines of the body, for a module proxy `@v/list`. */
+  bodyHead: string;
+  message: string;
+}
+
+/** Everything measured for one target. A missing step was not run (a prerequisite failed). */
+export interface TargetEvidence {
+  target: PlannedTarget;
+  /** False when the agent was stopped (deadline) before this target's chain ended. */
+  finished: boolean;
+  dns: DnsEvidence | null;
+  tcp: TcpEvidence | null;
+  tls: TlsEvidence | null;
+  http: HttpEvidence | null;
+}
+
+export interface Evidence {
+  image: string;
+  engine: { endpoint: string; version: string; apiVersion: string };
+  /** The user the probe ran as: `--user`, else the image's USER, else root. */
+  user: string;
+  facts: ImageFacts;
+  targets: TargetEvidence[];
+  /** Options that checks need to word their fixes (flags the user gave). */
+  context: RunContext;
+}
+
+export interface RunContext {
+  network: string | null;
+  dns: string[];
+  addHosts: string[];
+  extraCa: boolean;
+  timeoutMs: number;
+}
+
+// ---------------------------------------------------------------------------
+// Report: the whole outcome, what renderers print.
+
+export interface Verdict {
+  /** The lowest broken layer, or null when nothing failed. */
+  layer: Category | null;
+  text: string;
+  /** Ids (id@target) of the rows the verdict rests on. */
+  basedOn: string[];
+}
+
+export interface Report {
+  schemaVersion: 1;
+  tool: { name: 'gomod-doctor'; version: string };
+  image: string;
+  user: string;
+  startedAt: string;
+  durationMs: number;
+  checks: CheckResult[];
+  summary: { pass: number; warn: number; fail: number; skip: number; verdict: string; layer: Category | null };
+}

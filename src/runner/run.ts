@@ -1,0 +1,148 @@
+/**
+ * One doctor run against an engine: image → container → facts → plan → probes →
+ * Evidence. All Docker work goes through the injected Engine; the rest is pure calls.
+ */
+import { parseDns, parseFacts, parseHttp, parseTcp, parseTls } from '../agent/parse.js';
+import { type Block, encodePlan, WireReader } from '../agent/wire.js';
+import type { Engine, EngineInfo, ImageConfig, PullProgress } from '../engine/types.js';
+import { LABEL_RUN, LABEL_TOOL } from '../engine/types.js';
+import { ProbeFailed } from '../errors.js';
+import type { Evidence, ImageFacts, ProbePlan, TargetEvidence } from '../model.js';
+import type { DoctorOptions } from '../options.js';
+import { mergeEnv, planProbes } from './plan.js';
+
+export interface RunDeps {
+  engine: Engine;
+  agentScript: string;
+  /** Spinner text: what is happening or still pending. */
+  progress(text: string): void;
+  now(): number;
+  runId: string;
+}
+
+export interface RunOutcome {
+  evidence: Evidence;
+  engine: EngineInfo;
+  image: ImageConfig;
+  plan: ProbePlan | null;
+}
+
+/** The container's deadline: the facts phase plus the longest chain (4 bounded steps), with slack. */
+export function agentDeadlineMs(timeoutMs: number): number {
+  return 5 * timeoutMs + 15_000;
+}
+
+export async function collectEvidence(opts: DoctorOptions, deps: RunDeps): Promise<RunOutcome> {
+  const { engine } = deps;
+  deps.progress('connecting to the Docker engine');
+  const engineInfo = await engine.info();
+  // Leftovers of killed runs go while we look at the image; failures here never fail the run.
+  const swept = engine.sweep().catch(() => 0);
+  deps.progress(`looking for image ${opts.image}`);
+  const image = await engine.ensureImage(opts.image, opts.platform, (p: PullProgress) =>
+    deps.progress(`pulling ${opts.image}: ${p.status}${p.id ? ` ${p.id}` : ''}`),
+  );
+  await swept;
+
+  const env = mergeEnv(image.env, opts.env);
+  const user = opts.user ?? image.user;
+  const reader = new WireReader();
+  const blocks = new Map<string, Block>();
+  // Assigned inside the stdout callback; the holder keeps TypeScript's narrowing honest.
+  const got: { facts: ImageFacts | null; plan: ProbePlan | null } = { facts: null, plan: null };
+  const finished = new Set<string>();
+  let resolveInput!: (text: string) => void;
+  let rejectInput!: (err: Error) => void;
+  const input = new Promise<string>((res, rej) => ((resolveInput = res), (rejectInput = rej)));
+
+  const reportPending = () => {
+    const plan = got.plan;
+    if (!plan) return;
+    const pending = plan.targets.filter((t) => !finished.has(t.key)).map((t) => t.host);
+    deps.progress(`probing ${pending.join(', ')} (${finished.size}/${plan.targets.length} done)`);
+  };
+
+  deps.progress(`starting a probe container from ${opts.image} as ${user || 'root'}`);
+  const result = await engine.runAgent(
+    {
+      image: opts.image,
+      user,
+      env: opts.env,
+      network: opts.network,
+      dns: opts.dns,
+      addHosts: opts.addHosts,
+      platform: opts.platform,
+      files: [
+        { name: 'agent.sh', content: deps.agentScript, mode: 0o755 },
+        ...(opts.caCertPem ? [{ name: 'extra-ca.pem', content: opts.caCertPem, mode: 0o644 }] : []),
+      ],
+      labels: { [LABEL_TOOL]: 'gomod-doctor', [LABEL_RUN]: deps.runId },
+      deadlineMs: agentDeadlineMs(opts.timeoutMs),
+    },
+    {
+      input,
+      onStdout(chunk) {
+        for (const ev of reader.push(chunk)) {
+          if (ev.type === 'block') {
+            blocks.set(ev.block.id, ev.block);
+            if (ev.block.id.startsWith('target:')) {
+              finished.add(ev.block.id.slice('target:'.length));
+              reportPending();
+            }
+          } else if (ev.type === 'ready' && !got.facts) {
+            got.facts = parseFacts(blocks, deps.now());
+            try {
+              got.plan = planProbes(opts, got.facts, env);
+              resolveInput(encodePlan(got.plan));
+              reportPending();
+            } catch (err) {
+              rejectInput(err as Error);
+            }
+          }
+        }
+      },
+    },
+  );
+  rejectInput(new Error('agent ended'));
+  const { facts, plan } = got;
+  if (!facts || !plan) {
+    const why = result.timedOut ? 'did not report within the deadline' : `exited (code ${result.exitCode}) before reporting`;
+    const tail = result.stderrTail.trim().split('\n').slice(-2).join(' ').slice(0, 300);
+    throw new ProbeFailed(`the probe agent ${why}${tail ? `: ${tail}` : ''}`);
+  }
+  const donePlan: ProbePlan = plan;
+  const targets: TargetEvidence[] = donePlan.targets.map((t) => {
+    const get = (kind: string) => blocks.get(`${kind}:${t.key}`);
+    const dns = get('dns');
+    const tcp = get('tcp');
+    const tls = get('tls');
+    const http = get('http');
+    return {
+      target: t,
+      finished: finished.has(t.key),
+      dns: dns ? parseDns(dns, t.host) : null,
+      tcp: tcp ? parseTcp(tcp, t.host) : null,
+      tls: tls ? parseTls(tls, t.host, t.port) : null,
+      http: http && t.httpUrl ? parseHttp(http, t.httpUrl, t.httpProxy) : null,
+    };
+  });
+  return {
+    engine: engineInfo,
+    image,
+    plan: donePlan,
+    evidence: {
+      image: opts.image,
+      engine: { endpoint: engineInfo.endpoint, version: engineInfo.version, apiVersion: engineInfo.apiVersion },
+      user: user || 'root',
+      facts,
+      targets,
+      context: {
+        network: opts.network,
+        dns: opts.dns,
+        addHosts: opts.addHosts,
+        extraCa: opts.caCertPem !== null,
+        timeoutMs: opts.timeoutMs,
+      },
+    },
+  };
+}
