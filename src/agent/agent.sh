@@ -9,6 +9,7 @@
 # Raw output is always prefixed with "| " so nothing a server or the image prints can
 # pass for a marker. The agent measures; it never judges.
 
+set -f # no globbing anywhere: values from the plan and the image are data
 AGENT_DIR=$(dirname "$0")
 W="$AGENT_DIR/w.$$"
 mkdir -p "$W" 2>/dev/null || { W=$(mktemp -d 2>/dev/null) || W=/tmp/gmd.$$; mkdir -p "$W"; }
@@ -162,7 +163,6 @@ probe_tcp_one() { # key idx address port
   t0=$(now_ms)
   if have bash; then tool=bash; bounded "$T" bash -c 'exec 3<>"/dev/tcp/$0/$1"' "$3" "$4" >"$W/$1.tcp$2" 2>&1
   elif have nc; then tool=nc; bounded "$T" nc -w "$TI" "$3" "$4" </dev/null >"$W/$1.tcp$2" 2>&1
-  elif have curl; then tool=curl; bounded "$T" curl -sS -o /dev/null telnet://"$5":"$4" </dev/null >"$W/$1.tcp$2" 2>&1
   else tool=none; false; fi
   rc=$?; t1=$(now_ms)
   # One line per attempt, the tool's last message at its end (attempts run in parallel).
@@ -211,15 +211,16 @@ probe_http() { # key url proxy
   t0=$(now_ms)
   if have curl; then
     tool=curl
-    if [ "$3" = - ]; then via="--noproxy *"; else via="--proxy $3"; fi
-    # shellcheck disable=SC2086 # $via is two words on purpose; the values hold no spaces.
-    bounded "$T" curl -sS -o "$W/$1.body" --max-time "$T" $via ${CA:+--cacert "$CA"} \
+    # The host decided, by Go's rules, whether this request goes through a proxy.
+    if [ "$3" = - ]; then via=--noproxy; proxy='*'; else via=--proxy; proxy=$3; fi
+    bounded "$T" curl -sS -o "$W/$1.body" --max-time "$T" "$via" "$proxy" ${CA:+--cacert "$CA"} \
       -w '\n@w %{http_code} %{time_starttransfer} %{time_total} %{http_connect}\n' "$2" >"$W/$1.http" 2>&1
   elif have wget; then
     tool=wget
     (unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY no_proxy NO_PROXY
      if [ "$3" != - ]; then http_proxy=$3; https_proxy=$3; export http_proxy https_proxy; fi
-     bounded "$T" wget -S -O "$W/$1.body" -T "$TI" "$2") >"$W/$1.http" 2>&1
+     # No -T: Debian's static busybox wget segfaults on it, and `bounded` bounds it anyway.
+     bounded "$T" wget -S -O "$W/$1.body" "$2") >"$W/$1.http" 2>&1
   else tool=none; : >"$W/$1.http"; false; fi
   rc=$?; t1=$(now_ms)
   { echo "@gmd begin http:$1"

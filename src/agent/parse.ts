@@ -131,6 +131,8 @@ export function parseDns(block: Block, host: string): DnsEvidence {
   if (/NXDOMAIN/.test(text)) return { ...base, outcome: 'nxdomain', v4, v6 };
   if (/SERVFAIL|REFUSED/.test(text)) return { ...base, outcome: 'servfail', v4, v6 };
   if (/No answer/i.test(text)) return { ...base, outcome: 'no_answer', v4, v6 };
+  // busybox prints nothing at all for a NOERROR answer without records.
+  if (tool === 'nslookup' && rc === 0) return { ...base, outcome: 'no_answer', v4, v6 };
   // getent exits 2 when the name is not found (NXDOMAIN or an unusable answer).
   if (tool === 'getent' && rc === 2) return { ...base, outcome: 'nxdomain', v4, v6 };
   return { ...base, outcome: 'error', v4, v6 };
@@ -209,7 +211,8 @@ export function parseTls(block: Block, host: string, port: number): TlsEvidence 
     ev.issuer = find(/^issuer=\s*(.*)$/);
     ev.notBefore = certDate(find(/NotBefore: ([^;]*)/) ?? undefined);
     ev.notAfter = certDate(find(/NotAfter: (.*)$/) ?? undefined);
-    const completed = code !== null || /^New, /m.test(text);
+    // A failed handshake still prints "New, (NONE), Cipher is (NONE)" and "Verify return code: 0".
+    const completed = /^New, TLS/m.test(text) || (/^\s*Protocol\s*:\s*TLS/m.test(text) && !/Cipher is \(NONE\)/.test(text));
     ev.outcome = completed ? 'ok' : killedByTimeout(rc) ? 'timeout' : 'error';
     ev.message = completed ? '' : lastMeaningful(raw);
   } else if (tool === 'curl') {
@@ -277,6 +280,7 @@ export function parseHttp(block: Block, url: string, proxy: string | null): Http
     const w = /^@w (\d{3}) ([\d.]+) ([\d.]+)(?: (\d{3}))?/m.exec(text);
     const code = w ? Number(w[1]) : 0;
     const connectCode = w?.[4] ? Number(w[4]) : 0;
+    if (code === 407 && proxy) return { ...ev, outcome: 'proxy_auth', status: 407, message: 'proxy answered 407' };
     if (code > 0) {
       ev.outcome = 'response';
       ev.status = code;

@@ -29,14 +29,27 @@ const MAX_RAW = 500;
  */
 export class WireReader {
   private pending = '';
+  /** The cut head of an overlong line whose newline has not come yet. */
+  private overlongHead: string | null = null;
   private open: Block | null = null;
 
   push(chunk: string): WireEvent[] {
     this.pending += chunk;
     const lines = this.pending.split('\n');
     this.pending = lines.pop() ?? '';
-    // A line without an end in sight is garbage; keep memory flat.
-    if (this.pending.length > 64 * 1024) this.pending = '';
+    // An overlong line keeps only its head, however the stream was chunked: memory stays flat.
+    if (this.overlongHead !== null && lines.length > 0) {
+      lines[0] = this.overlongHead;
+      this.overlongHead = null;
+    }
+    if (this.overlongHead === null && this.pending.length > MAX_LINE) {
+      this.overlongHead = this.pending.slice(0, MAX_LINE);
+    }
+    if (this.overlongHead !== null) this.pending = '';
+    return this.lines(lines);
+  }
+
+  private lines(lines: string[]): WireEvent[] {
     const events: WireEvent[] = [];
     for (const line of lines) {
       const ev = this.line(line.length > MAX_LINE ? line.slice(0, MAX_LINE) : line);

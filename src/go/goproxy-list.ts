@@ -32,16 +32,19 @@ export function parseGoproxy(value: string): GoproxyEntry[] {
 
 function classify(raw: string, fallthrough: 'notfound' | 'any' | null): GoproxyEntry {
   if (raw === 'direct' || raw === 'off') return { kind: raw, raw, fallthrough };
-  // The go command accepts a scheme-less entry as https://.
-  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `https://${raw}`;
+  // cmd/go: single-word tokens are reserved for keywords; anything with '.', ':' or '/'
+  // but no ":/" gets an implicit https:// (so athens:3000 is https://athens:3000).
+  if (!/[.:/]/.test(raw)) {
+    const hint = /^dir|^DIRECT$/i.test(raw) ? ' (a typo of direct?)' : '';
+    return { kind: 'invalid', raw, fallthrough, reason: `single words are reserved for keywords${hint}` };
+  }
+  const withScheme = raw.includes(':/') || raw.startsWith('/') ? raw : `https://${raw}`;
   try {
     const u = new URL(withScheme);
     if (!['http:', 'https:', 'file:'].includes(u.protocol)) {
       return { kind: 'invalid', raw, fallthrough, reason: `unsupported scheme ${u.protocol}` };
     }
-    if (u.protocol !== 'file:' && (!u.hostname || !u.hostname.includes('.') && u.hostname !== 'localhost' && !/^[\d.]+$/.test(u.hostname))) {
-      return { kind: 'invalid', raw, fallthrough, reason: 'not a host name' };
-    }
+    if (u.protocol !== 'file:' && !u.hostname) return { kind: 'invalid', raw, fallthrough, reason: 'no host' };
     return { kind: 'url', url: withScheme.replace(/\/+$/, ''), raw, fallthrough };
   } catch {
     return { kind: 'invalid', raw, fallthrough, reason: 'not a URL' };

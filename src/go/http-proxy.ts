@@ -6,6 +6,7 @@
  * Pure: the environment is a parameter.
  */
 import { isIP } from 'node:net';
+import { domainToASCII } from 'node:url';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -75,8 +76,17 @@ function inCidr(ip: string, cidr: string): boolean {
 
 function isLoopback(host: string): boolean {
   if (isIP(host) === 4) return host.startsWith('127.');
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(host);
+  if (mapped?.[1]) return mapped[1].startsWith('127.');
   if (isIP(host) === 6) return ipToBigInt(host)?.v === 1n;
   return false;
+}
+
+/** Go compares addresses, not their spelling (2001:db8::1 is 2001:db8:0:0:0:0:0:1). */
+function sameIp(a: string, b: string): boolean {
+  const x = ipToBigInt(a);
+  const y = ipToBigInt(b);
+  return !!x && !!y && x.bits === y.bits && x.v === y.v;
 }
 
 /** Split `host:port`, `[v6]:port` or a bare host. */
@@ -101,7 +111,7 @@ export function goUsesProxy(noProxy: string, host: string, port: string): boolea
       continue;
     }
     if (isIP(p)) {
-      if (p === host) return false;
+      if (sameIp(p, host)) return false;
       continue;
     }
     const hp = splitHostPort(p);
@@ -109,12 +119,14 @@ export function goUsesProxy(noProxy: string, host: string, port: string): boolea
     const pport = hp.port;
     if (!phost) continue;
     if (isIP(phost)) {
-      if (phost === host && (!pport || pport === port)) return false;
+      if (sameIp(phost, host) && (!pport || pport === port)) return false;
       continue;
     }
     if (phost.startsWith('*.')) phost = phost.slice(1);
     const matchHost = !phost.startsWith('.');
     if (matchHost) phost = `.${phost}`;
+    // Go converts entries to punycode (idnaASCII), as URL hosts already are.
+    phost = domainToASCII(phost.slice(1)) ? `.${domainToASCII(phost.slice(1))}` : phost;
     if ((host.endsWith(phost) || (matchHost && host === phost.slice(1))) && (!pport || pport === port)) return false;
   }
   return true;
@@ -127,7 +139,7 @@ export function goProxyFor(url: string, env: Env): string | null {
   const chosen = u.protocol === 'https:' ? cfg.httpsProxy : u.protocol === 'http:' ? cfg.httpProxy : '';
   if (!chosen) return null;
   const port = u.port || (u.protocol === 'https:' ? '443' : '80');
-  const host = u.hostname.replace(/^\[|\]$/g, '');
+  const host = u.hostname.replace(/^\[|\]$/g, '').replace(/%.*$/, '');
   if (!goUsesProxy(cfg.noProxy, host, port)) return null;
   return normalizeProxyUrl(chosen);
 }

@@ -1,0 +1,206 @@
+/**
+ * The doctor against the real engine and the fixture lab: each scenario runs the real
+ * bin, as a user would, and asserts what they would see (status, cause, fix, exit code).
+ */
+import * as assert from 'uvu/assert';
+import { suite } from 'uvu';
+import { LABEL_TOOL } from '../../src/engine/types.js';
+import { runCli, runJson, row } from '../helpers/cli.js';
+import { docker } from '../helpers/engine.js';
+import { BUSYBOX_TAG, GOBUILDER_TAG } from '../helpers/fixtures.js';
+import { type Lab, startLab } from '../helpers/lab.js';
+import { withTimeout } from '../helpers/timeout.js';
+
+const DEFAULT_NAMES = ['proxy.golang.org', 'goproxy.cn', 'goproxy.io', 'github.com', 'sum.golang.org'];
+const T = 2; // --timeout in the failure scenarios, seconds
+
+async function leftovers(): Promise<number> {
+  const list = await docker().listContainers({ all: true, filters: { label: [`${LABEL_TOOL}=gomod-doctor`] } });
+  return list.length;
+}
+
+const test = suite<{ lab: Lab; base: string[] }>('doctor e2e');
+
+test.before(async (ctx) => {
+  ctx.lab = await startLab();
+  // What a user behind their own DNS and TLS-intercepting proxy would pass.
+  ctx.base = ['--dns', ctx.lab.gateway, '--ca-cert', ctx.lab.caFile];
+});
+
+test.after(async (ctx) => {
+  await ctx.lab?.stop();
+});
+
+test.after.each(async () => {
+  assert.is(await leftovers(), 0, 'a probe container was left behind');
+});
+
+test('healthy: every default target passes DNS, TCP, TLS and the proxy protocol request', async ({ lab, base }) => {
+  lab.requests.length = 0;
+  const r = await withTimeout(runJson(['--image', GOBUILDER_TAG, ...base]), 60_000, 'healthy');
+  assert.is(r.code, 0, r.stderr);
+  const { report } = r;
+  assert.is(report.schemaVersion, 1);
+  assert.is(report.summary.fail, 0, JSON.stringify(report.checks.filter((c) => c.status !== 'pass'), null, 1));
+  for (const host of DEFAULT_NAMES) {
+    const dns = row(report, 'dns.resolve', host);
+    assert.is(dns.status, 'pass');
+    assert.equal(dns.evidence.a, [lab.gateway]);
+    assert.is(row(report, 'tcp.connect', `${host}:443`).status, 'pass');
+    const tls = row(report, 'tls.handshake', `${host}:443`);
+    assert.is(tls.status, 'pass');
+    assert.match(String(tls.evidence.issuer), 'gomod-doctor test CA');
+  }
+  const http = row(report, 'http.goproxy', 'https://proxy.golang.org/rsc.io/quote/@v/list');
+  assert.is(http.status, 'pass');
+  assert.type(http.ms, 'number');
+  // The request really came from the container, through the lab's resolver.
+  assert.ok(lab.requests.some((q) => q.path === '/rsc.io/quote/@v/list' && q.host?.startsWith('proxy.golang.org')));
+  assert.ok(lab.dns.queries('proxy.golang.org') > 0);
+  assert.match(report.summary.verdict, 'go mod download should work');
+  assert.is(report.user, 'root');
+  assert.is(row(report, 'engine.probe', GOBUILDER_TAG).evidence.uid, 0);
+});
+
+test('healthy table: a person sees the rows, the timings and the verdict', async ({ base }) => {
+  const r = await runCli(['--image', GOBUILDER_TAG, ...base, '--no-default-targets']);
+  assert.is(r.code, 0, r.stderr);
+  assert.match(r.stdout, /dns\.resolve\s+│\s+proxy\.golang\.org/);
+  assert.match(r.stdout, /GET \/rsc\.io\/quote\/@v\/list 200 in \d+ ms/);
+  assert.match(r.stdout, 'Verdict: The container reaches every module source');
+  assert.not.match(r.stderr, /\S/, 'stderr should be empty without a terminal');
+});
+
+test('NXDOMAIN: the name fails with dns.nxdomain, its later steps are skipped, exit 1', async ({ lab, base }) => {
+  lab.dns.set('missing.lab.test', 'nxdomain');
+  const r = await runJson(['--image', GOBUILDER_TAG, ...base, '--no-default-targets', '--timeout', String(T), '--target', 'missing.lab.test']);
+  assert.is(r.code, 1);
+  const dns = row(r.report, 'dns.resolve', 'missing.lab.test');
+  assert.is(dns.status, 'fail');
+  assert.is(dns.cause, 'dns.nxdomain');
+  assert.match(dns.fix ?? '', '--add-host missing.lab.test:<ip>');
+  const tcp = row(r.report, 'tcp.connect', 'missing.lab.test:443');
+  assert.is(tcp.status, 'skip');
+  assert.is(tcp.cause, 'prereq.failed');
+  assert.match(tcp.summary, 'dns.resolve failed for missing.lab.test');
+  assert.is(r.report.summary.layer, 'dns');
+  assert.match(r.report.summary.verdict, 'missing.lab.test');
+});
+
+test('DNS server silent: every name times out within one timeout; the fix names --dns', async ({ lab }) => {
+  const r = await runJson(['--image', GOBUILDER_TAG, '--dns', lab.blackhole, '--timeout', String(T)]);
+  assert.is(r.code, 1);
+  for (const host of DEFAULT_NAMES) {
+    const dns = row(r.report, 'dns.resolve', host);
+    assert.is(dns.status, host === 'proxy.golang.org' || host === 'sum.golang.org' ? 'fail' : 'warn');
+    assert.is(dns.cause, 'dns.timeout');
+  }
+  assert.match(row(r.report, 'dns.resolve', 'proxy.golang.org').fix ?? '', '--dns');
+  assert.is(r.report.summary.layer, 'dns');
+  assert.match(r.report.summary.verdict, 'cannot resolve names');
+  assert.ok(r.report.durationMs < 2 * T * 1000 + 4000, `took ${r.report.durationMs} ms`);
+});
+
+test('connection refused: tcp.refused with the failing address', async ({ lab, base }) => {
+  const r = await runJson(['--image', GOBUILDER_TAG, ...base, '--no-default-targets', '--target', `closed.lab.test:${lab.ports.refused}`]);
+  assert.is(r.code, 1);
+  const tcp = row(r.report, 'tcp.connect', `closed.lab.test:${lab.ports.refused}`);
+  assert.is(tcp.status, 'fail');
+  assert.is(tcp.cause, 'tcp.refused');
+  assert.match(tcp.summary, `${lab.gateway}:${lab.ports.refused} refused`);
+  assert.ok(tcp.fix);
+  assert.is(row(r.report, 'tls.handshake', `closed.lab.test:${lab.ports.refused}`).status, 'skip');
+});
+
+test('blackhole: every target dropped, the run still ends in about one timeout', async ({ lab, base }) => {
+  const hosts = DEFAULT_NAMES.flatMap((h) => ['--add-host', `${h}:${lab.blackhole}`]);
+  const r = await runJson(['--image', GOBUILDER_TAG, ...base, ...hosts, '--timeout', String(T)]);
+  assert.is(r.code, 1);
+  for (const host of DEFAULT_NAMES) {
+    const dns = row(r.report, 'dns.resolve', host);
+    assert.is(dns.evidence.fromHostsFile, true, '--add-host must count, as it does for the go command');
+    const tcp = row(r.report, 'tcp.connect', `${host}:443`);
+    assert.is(tcp.cause, 'tcp.timeout');
+  }
+  assert.is(r.report.summary.layer, 'tcp');
+  assert.match(r.report.summary.verdict, 'time out');
+  // Five targets at once: one timeout plus the container, not five timeouts.
+  assert.ok(r.report.durationMs < T * 1000 + 4000, `took ${r.report.durationMs} ms`);
+});
+
+test('TLS handshake stall: TCP connects, the handshake times out, the fix names the MTU', async ({ lab, base }) => {
+  const target = `stall.lab.test:${lab.ports.stall}`;
+  const r = await runJson(['--image', GOBUILDER_TAG, ...base, '--no-default-targets', '--timeout', String(T), '--target', target]);
+  assert.is(r.code, 1);
+  assert.is(row(r.report, 'tcp.connect', target).status, 'pass');
+  const tls = row(r.report, 'tls.handshake', target);
+  assert.is(tls.status, 'fail');
+  assert.is(tls.cause, 'tls.timeout');
+  assert.match(tls.fix ?? '', '"mtu"');
+  assert.is(r.report.summary.layer, 'tls');
+});
+
+test('unknown CA: the certificate kind, the issuer and the update-ca-certificates fix', async ({ lab, base }) => {
+  const target = `https://rogue.lab.test:${lab.ports.rogueCa}`;
+  const r = await runJson(['--image', GOBUILDER_TAG, ...base, '--no-default-targets', '--target', target]);
+  assert.is(r.code, 1);
+  const tls = row(r.report, 'tls.handshake', `rogue.lab.test:${lab.ports.rogueCa}`);
+  assert.is(tls.status, 'fail');
+  assert.is(tls.cause, 'tls.unknown_ca');
+  assert.match(tls.summary, 'rogue');
+  assert.match(tls.fix ?? '', 'update-ca-certificates');
+  assert.is(row(r.report, 'http.goproxy', target).status, 'skip');
+  assert.match(r.report.summary.verdict, 'does not trust');
+});
+
+test('without --ca-cert the intercepted proxy is an unknown authority too', async ({ lab }) => {
+  const r = await runJson(['--image', GOBUILDER_TAG, '--dns', lab.gateway, '--timeout', String(T)]);
+  assert.is(r.code, 1);
+  assert.is(row(r.report, 'tls.handshake', 'proxy.golang.org:443').cause, 'tls.unknown_ca');
+});
+
+test('wrong name, expired, not yet valid: each certificate failure says which kind', async ({ lab, base }) => {
+  const cases = [
+    [lab.ports.wrongName, 'tls.wrong_name'],
+    [lab.ports.expired, 'tls.expired'],
+    [lab.ports.notYetValid, 'tls.not_yet_valid'],
+  ] as const;
+  const targets = cases.flatMap(([port]) => ['--target', `cert.lab.test:${port}`]);
+  const r = await runJson(['--image', GOBUILDER_TAG, ...base, '--no-default-targets', ...targets]);
+  assert.is(r.code, 1);
+  for (const [port, cause] of cases) {
+    const tls = row(r.report, 'tls.handshake', `cert.lab.test:${port}`);
+    assert.is(tls.cause, cause, tls.summary);
+    assert.ok(tls.fix);
+  }
+  assert.match(row(r.report, 'tls.handshake', `cert.lab.test:${lab.ports.expired}`).summary, "container's clock agrees");
+});
+
+test('busybox image: the same healthy targets, with what busybox cannot verify said plainly', async ({ lab, base }) => {
+  const r = await runJson(['--image', BUSYBOX_TAG, ...base]);
+  assert.is(r.code, 0, JSON.stringify(r.report.checks.filter((c) => c.status === 'fail'), null, 1));
+  const dns = row(r.report, 'dns.resolve', 'proxy.golang.org');
+  assert.is(dns.status, 'pass');
+  assert.is(dns.evidence.tool, 'nslookup');
+  assert.equal(dns.evidence.a, [lab.gateway]);
+  const tcp = row(r.report, 'tcp.connect', 'proxy.golang.org:443');
+  assert.is(tcp.status, 'pass');
+  assert.is(tcp.evidence.tool, 'nc');
+  const tls = row(r.report, 'tls.handshake', 'proxy.golang.org:443');
+  assert.is(tls.status, 'skip');
+  assert.is(tls.cause, 'tool.missing');
+  assert.match(tls.summary, 'cannot verify');
+  const http = row(r.report, 'http.goproxy', 'https://proxy.golang.org/rsc.io/quote/@v/list');
+  assert.is(http.status, 'pass', http.summary);
+  assert.is(row(r.report, 'engine.probe', BUSYBOX_TAG).evidence.goEnvError, 'no go command in the image');
+});
+
+test('--user: the probe runs as that uid', async ({ base }) => {
+  const r = await runJson(['--image', BUSYBOX_TAG, ...base, '--user', '1000:1000', '--no-default-targets']);
+  const probe = row(r.report, 'engine.probe', BUSYBOX_TAG);
+  assert.is(probe.evidence.uid, 1000);
+  assert.is(probe.evidence.gid, 1000);
+  assert.is(r.report.user, '1000:1000');
+});
+
+test.run();

@@ -1,0 +1,51 @@
+// The lab's fake Go module proxy (HTTP handler) and its request log.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+/** One request a lab HTTP(S) server received. */
+export interface LabRequest {
+  /** HTTP method. */
+  method: string;
+  /** The Host header as sent (may carry a port). */
+  host: string;
+  /** Request path with query string. */
+  path: string;
+  /** Local port of the server that answered (80, 443, or a fault port). */
+  port: number;
+}
+
+const QUOTE_VERSIONS = ['v1.5.0', 'v1.5.1', 'v1.5.2'];
+const QUOTE_TIMES: Record<string, string> = {
+  'v1.5.0': '2018-02-14T00:54:53Z',
+  'v1.5.1': '2018-02-14T14:44:20Z',
+  'v1.5.2': '2018-02-14T15:44:20Z',
+};
+const QUOTE_MOD = 'module rsc.io/quote\n\nrequire rsc.io/sampler v1.3.0\n';
+
+const info = (v: string): string => JSON.stringify({ Version: v, Time: QUOTE_TIMES[v] });
+
+/** Body for a module-proxy path, or undefined for 404. Only rsc.io/quote exists. */
+function route(path: string): { type: string; body: string } | undefined {
+  const text = (body: string) => ({ type: 'text/plain; charset=utf-8', body });
+  const json = (body: string) => ({ type: 'application/json', body });
+  if (path === '/') return text('ok');
+  if (path === '/rsc.io/quote/@v/list') return text(QUOTE_VERSIONS.map((v) => `${v}\n`).join(''));
+  if (path === '/rsc.io/quote/@latest') return json(info('v1.5.2'));
+  const m = /^\/rsc\.io\/quote\/@v\/(v[0-9.]+)\.(info|mod)$/.exec(path);
+  if (m && QUOTE_VERSIONS.includes(m[1]!)) return m[2] === 'info' ? json(info(m[1]!)) : text(QUOTE_MOD);
+  return undefined;
+}
+
+/** A request handler serving the fake proxy and logging each request into `log`. */
+export function proxyHandler(log: LabRequest[]) {
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    const path = req.url ?? '/';
+    log.push({ method: req.method ?? '', host: req.headers.host ?? '', path, port: req.socket.localPort ?? 0 });
+    const hit = route(path.split('?')[0]!);
+    const body = hit?.body ?? 'not found';
+    res.writeHead(hit ? 200 : 404, {
+      'content-type': hit?.type ?? 'text/plain; charset=utf-8',
+      'content-length': Buffer.byteLength(body),
+    });
+    res.end(req.method === 'HEAD' ? undefined : body);
+  };
+}
