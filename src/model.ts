@@ -44,7 +44,6 @@ export type Cause =
   | 'tls.expired'
   | 'tls.not_yet_valid'
   | 'tls.clock_skew'
-  | 'tls.unverified'
   | 'tls.error'
   | 'http.timeout'
   | 'http.status'

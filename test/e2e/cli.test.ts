@@ -1,0 +1,105 @@
+/**
+ * The CLI surface a user meets when something is wrong: one line, the right exit
+ * code, never a stack trace, and no container left behind — also on Ctrl-C.
+ */
+import { spawn } from 'node:child_process';
+import * as assert from 'uvu/assert';
+import { suite } from 'uvu';
+import { LABEL_TOOL } from '../../src/engine/types.js';
+import { BIN, runCli } from '../helpers/cli.js';
+import { docker } from '../helpers/engine.js';
+import { BUSYBOX_TAG } from '../helpers/fixtures.js';
+import { type Lab, startLab } from '../helpers/lab.js';
+
+async function ours(): Promise<number> {
+  return (await docker().listContainers({ all: true, filters: { label: [`${LABEL_TOOL}=gomod-doctor`] } })).length;
+}
+
+function noStack(text: string) {
+  assert.not.match(text, /\n\s+at .+:\d+:\d+/, `a stack trace reached the user:\n${text}`);
+}
+
+const test = suite<{ lab: Lab }>('cli e2e');
+
+test.before(async (ctx) => {
+  ctx.lab = await startLab();
+});
+test.after(async (ctx) => {
+  await ctx.lab?.stop();
+});
+
+test('no engine: exit 3, one line naming the endpoint and what to do', async () => {
+  const r = await runCli(['--image', BUSYBOX_TAG], { env: { DOCKER_HOST: 'unix:///nonexistent/docker.sock' } });
+  assert.is(r.code, 3);
+  assert.match(r.stderr, 'no Docker engine answered at unix:///nonexistent/docker.sock');
+  assert.match(r.stderr, 'DOCKER_HOST');
+  assert.is(r.stdout, '');
+  noStack(r.stderr);
+});
+
+test('an engine that accepts but never answers: exit 3 within the engine deadline, not a hang', async () => {
+  const net = await import('node:net');
+  const silent = net.createServer(() => undefined);
+  await new Promise<void>((res) => silent.listen(0, '127.0.0.1', res));
+  const port = (silent.address() as { port: number }).port;
+  try {
+    const r = await runCli(['--image', BUSYBOX_TAG], { env: { DOCKER_HOST: `tcp://127.0.0.1:${port}` }, timeoutMs: 30_000 });
+    assert.is(r.code, 3);
+    assert.match(r.stderr, 'did not answer');
+    noStack(r.stderr);
+  } finally {
+    silent.close();
+  }
+});
+
+test('missing image that cannot be pulled: exit 3, names the image', async () => {
+  const r = await runCli(['--image', 'gomod-doctor-fixture/does-not-exist:1']);
+  assert.is(r.code, 3);
+  assert.match(r.stderr, 'image gomod-doctor-fixture/does-not-exist:1 is not on this engine and could not be pulled');
+  noStack(r.stderr);
+});
+
+test('malformed flags: exit 2 with the flag named, nothing on stdout', async () => {
+  const cases: Array<[string[], string]> = [
+    [['--image', 'Bad Image!'], '--image'],
+    [['--image', BUSYBOX_TAG, '--dns', 'not-an-ip'], '--dns'],
+    [['--image', BUSYBOX_TAG, '--add-host', 'nohost'], '--add-host'],
+    [['--image', BUSYBOX_TAG, '--timeout', 'soon'], '--timeout'],
+    [['--image', BUSYBOX_TAG, '--target', 'x:99999'], '--target'],
+    [['--image', BUSYBOX_TAG, '--ca-cert', '/nonexistent.pem'], '--ca-cert'],
+    [['--image', BUSYBOX_TAG, '--bogus-flag'], 'bogus-flag'],
+    [[], '--image is required'],
+  ];
+  for (const [args, named] of cases) {
+    const r = await runCli(args);
+    assert.is(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, named);
+    assert.is(r.stdout, '');
+    noStack(r.stderr);
+  }
+});
+
+test('a --user the image does not know: exit 3 saying so, container removed', async () => {
+  const r = await runCli(['--image', BUSYBOX_TAG, '--user', 'nobody-here']);
+  assert.is(r.code, 3);
+  assert.match(r.stderr, 'cannot run as user "nobody-here"');
+  noStack(r.stderr);
+  assert.is(await ours(), 0);
+});
+
+test('Ctrl-C mid-probe: the container is removed and the exit code is 130', async ({ lab }) => {
+  const child = spawn(process.execPath, [BIN, '--image', BUSYBOX_TAG, '--dns', lab.gateway, '--no-default-targets', '--timeout', '30', '--target', `${lab.blackhole}:443`], {
+    env: { ...process.env, CI: 'true' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<number | null>((res) => child.on('close', (code) => res(code)));
+  // Wait until the probe container exists, then interrupt.
+  const deadline = Date.now() + 20_000;
+  while ((await ours()) === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  assert.is(await ours(), 1, 'the probe container should be running');
+  child.kill('SIGINT');
+  assert.is(await exited, 130);
+  assert.is(await ours(), 0, 'the probe container must be gone after Ctrl-C');
+});
+
+test.run();

@@ -1,0 +1,51 @@
+/**
+ * Guards of the design: checks/ judges and never does I/O; only src/engine talks to
+ * Docker; every check id is documented.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import * as assert from 'uvu/assert';
+import { suite } from 'uvu';
+import { CHECK_IDS } from '../../checks/index.js';
+
+const root = new URL('../../', import.meta.url);
+const read = (p: string) => readFileSync(new URL(p, root), 'utf8');
+const tsFiles = (dir: string): string[] =>
+  readdirSync(new URL(dir, root), { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? tsFiles(`${dir}/${e.name}`) : e.name.endsWith('.ts') ? [`${dir}/${e.name}`] : [],
+  );
+const importsOf = (text: string) => [...text.matchAll(/^import[^'"]*['"]([^'"]+)['"]/gm)].map((m) => m[1]!);
+
+const test = suite('architecture');
+
+test('checks/ imports only src/model.ts and itself: no Docker, network or filesystem', () => {
+  for (const file of tsFiles('checks')) {
+    for (const spec of importsOf(read(file))) {
+      assert.ok(spec.startsWith('./') || spec === '../src/model.js', `${file} imports ${spec}`);
+    }
+  }
+});
+
+test('only src/engine imports dockerode', () => {
+  for (const file of [...tsFiles('src'), ...tsFiles('checks')]) {
+    if (file.startsWith('src/engine/')) continue;
+    assert.not.ok(importsOf(read(file)).some((s) => s === 'dockerode'), `${file} imports dockerode`);
+  }
+});
+
+test('src/model.ts imports nothing', () => {
+  assert.equal(importsOf(read('src/model.ts')), []);
+});
+
+test('every check id is documented in docs/checks.md', () => {
+  const docs = read('docs/checks.md');
+  for (const id of CHECK_IDS) assert.ok(docs.includes(`## ${id} `), `docs/checks.md has no section for ${id}`);
+});
+
+test('every cause code in the model is documented', () => {
+  const model = read('src/model.ts');
+  const union = model.slice(model.indexOf('export type Cause'), model.indexOf(';', model.indexOf('export type Cause')));
+  const docs = read('docs/checks.md');
+  for (const [, code] of union.matchAll(/'([a-z_]+\.[a-z_]+)'/g)) assert.ok(docs.includes(code!), `cause ${code} is not in docs/checks.md`);
+});
+
+test.run();
