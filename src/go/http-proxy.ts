@@ -45,21 +45,29 @@ export function normalizeProxyUrl(value: string): string | null {
   }
 }
 
+/** An address as a number; IPv4-mapped IPv6 (::ffff:a.b.c.d) counts as the IPv4 address, as in Go. */
 function ipToBigInt(ip: string): { v: bigint; bits: number } | null {
   const fam = isIP(ip);
   if (fam === 4) {
     return { v: ip.split('.').reduce((a, o) => (a << 8n) | BigInt(Number(o)), 0n), bits: 32 };
   }
   if (fam === 6) {
-    const [head = '', tail] = ip.split('::');
+    let text = ip.toLowerCase();
+    const dotted = /^(.*:)(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+    if (dotted?.[1] && dotted[2]) {
+      const v4 = ipToBigInt(dotted[2])!.v;
+      text = `${dotted[1]}${(v4 >> 16n).toString(16)}:${(v4 & 0xffffn).toString(16)}`;
+    }
+    const [head = '', tail] = text.split('::');
     const parts = (s: string) => (s ? s.split(':') : []);
     let groups = parts(head);
     if (tail !== undefined) {
       const t = parts(tail);
       groups = [...groups, ...Array(8 - groups.length - t.length).fill('0'), ...t];
     }
-    if (groups.length !== 8 || groups.some((g) => g.includes('.'))) return null;
-    return { v: groups.reduce((a, g) => (a << 16n) | BigInt(parseInt(g, 16)), 0n), bits: 128 };
+    if (groups.length !== 8) return null;
+    const v = groups.reduce((a, g) => (a << 16n) | BigInt(parseInt(g, 16)), 0n);
+    return v >> 32n === 0xffffn ? { v: v & 0xffffffffn, bits: 32 } : { v, bits: 128 };
   }
   return null;
 }
@@ -75,11 +83,9 @@ function inCidr(ip: string, cidr: string): boolean {
 }
 
 function isLoopback(host: string): boolean {
-  if (isIP(host) === 4) return host.startsWith('127.');
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(host);
-  if (mapped?.[1]) return mapped[1].startsWith('127.');
-  if (isIP(host) === 6) return ipToBigInt(host)?.v === 1n;
-  return false;
+  const n = ipToBigInt(host);
+  if (!n) return false;
+  return n.bits === 32 ? n.v >> 24n === 127n : n.v === 1n;
 }
 
 /** Go compares addresses, not their spelling (2001:db8::1 is 2001:db8:0:0:0:0:0:1). */
@@ -134,12 +140,13 @@ export function goUsesProxy(noProxy: string, host: string, port: string): boolea
 
 /** The proxy URL the go command would use for `url`, or null for a direct connection. */
 export function goProxyFor(url: string, env: Env): string | null {
-  const u = new URL(url);
+  // Node's URL parser rejects IPv6 zones ([fe80::1%25eth0]); Go ignores the zone for matching.
+  const u = new URL(url.replace(/(\[[0-9a-fA-F:.]+)%25[^\]]*\]/, '$1]'));
   const cfg = goProxyConfig(env);
   const chosen = u.protocol === 'https:' ? cfg.httpsProxy : u.protocol === 'http:' ? cfg.httpProxy : '';
   if (!chosen) return null;
   const port = u.port || (u.protocol === 'https:' ? '443' : '80');
-  const host = u.hostname.replace(/^\[|\]$/g, '').replace(/%.*$/, '');
+  const host = u.hostname.replace(/^\[|\]$/g, '');
   if (!goUsesProxy(cfg.noProxy, host, port)) return null;
   return normalizeProxyUrl(chosen);
 }

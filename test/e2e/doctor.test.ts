@@ -7,7 +7,10 @@ import { suite } from 'uvu';
 import { LABEL_TOOL } from '../../src/engine/types.js';
 import { runCli, runJson, row } from '../helpers/cli.js';
 import { docker } from '../helpers/engine.js';
-import { BUSYBOX_TAG, GOBUILDER_TAG } from '../helpers/fixtures.js';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BUSYBOX_TAG, ensureDerivedImage, GOBUILDER_TAG } from '../helpers/fixtures.js';
 import { type Lab, startLab } from '../helpers/lab.js';
 import { withTimeout } from '../helpers/timeout.js';
 
@@ -201,6 +204,29 @@ test('--user: the probe runs as that uid', async ({ base }) => {
   assert.is(probe.evidence.uid, 1000);
   assert.is(probe.evidence.gid, 1000);
   assert.is(r.report.user, '1000:1000');
+});
+
+test("the image's own USER: the probe runs as that user without --user", async ({ base }) => {
+  const image = await ensureDerivedImage('gomod-doctor-fixture/busybox-app:1', `FROM ${BUSYBOX_TAG}\nUSER app`);
+  const r = await runJson(['--image', image, ...base, '--no-default-targets']);
+  assert.is(r.report.user, 'app');
+  const probe = row(r.report, 'engine.probe', image);
+  assert.is(probe.evidence.uid, 1000);
+  assert.match(probe.summary, 'ran as app (uid 1000');
+});
+
+test('Go settings from --env-file and -e reach the container and decide the targets, as go env reports them', async ({ lab, base }) => {
+  const envFile = join(tmpdir(), `gmd-env-${process.pid}`);
+  writeFileSync(envFile, '# the build args of a CI job\nGOPROXY=https://mirror.lab.test/go,direct\n');
+  const r = await runJson(['--image', GOBUILDER_TAG, ...base, '--no-default-targets', '--env-file', envFile, '-e', 'GOSUMDB=sum.lab.test']);
+  // The mirror is in GOPROXY, so it is probed with the proxy protocol; the lab answers 404 there.
+  const http = row(r.report, 'http.goproxy', 'https://mirror.lab.test/go/rsc.io/quote/@v/list');
+  assert.is(http.status, 'warn');
+  assert.is(http.cause, 'http.status');
+  assert.match(http.summary, 'falls through to the next GOPROXY entry');
+  assert.is(row(r.report, 'tls.handshake', 'sum.lab.test:443').status, 'pass');
+  assert.not.ok(r.report.checks.some((c) => c.target?.includes('proxy.golang.org')), 'the default GOPROXY must not be probed when the image sets its own');
+  assert.ok(lab.requests.some((q) => q.path === '/go/rsc.io/quote/@v/list'));
 });
 
 test.run();

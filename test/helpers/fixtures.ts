@@ -68,19 +68,39 @@ LABEL ${FIXTURE_LABEL}=1
 CMD ["sh"]
 `;
 
-async function buildBusybox(): Promise<void> {
+/** Build `tag` from a Dockerfile and context files through the engine's build API. */
+async function buildFromDockerfile(tag: string, dockerfile: string, files: Record<string, { content: string | Buffer; mode?: number }> = {}): Promise<void> {
   const pack = tar.pack();
-  pack.entry({ name: 'Dockerfile' }, BUSYBOX_DOCKERFILE);
-  pack.entry({ name: 'busybox', mode: 0o755 }, readFileSync(staticBusybox()));
-  pack.entry({ name: 'passwd' }, 'root:x:0:0:root:/root:/bin/sh\napp:x:1000:1000:app:/home/app:/bin/sh\n');
-  pack.entry({ name: 'group' }, 'root:x:0:\napp:x:1000:\n');
+  pack.entry({ name: 'Dockerfile' }, dockerfile);
+  for (const [name, f] of Object.entries(files)) pack.entry({ name, mode: f.mode ?? 0o644 }, f.content);
   pack.finalize();
   // tar-stream packs are streamx streams; a Buffer-backed node Readable satisfies dockerode's types.
   const chunks: Buffer[] = [];
   for await (const chunk of pack) chunks.push(chunk as Buffer);
   const context = Readable.from([Buffer.concat(chunks)]);
-  const stream = await docker().buildImage(context, { t: BUSYBOX_TAG, rm: true, forcerm: true });
+  const stream = await docker().buildImage(context, { t: tag, rm: true, forcerm: true });
   await followProgress(stream);
+}
+
+async function buildBusybox(): Promise<void> {
+  await buildFromDockerfile(BUSYBOX_TAG, BUSYBOX_DOCKERFILE, {
+    busybox: { content: readFileSync(staticBusybox()), mode: 0o755 },
+    passwd: { content: 'root:x:0:0:root:/root:/bin/sh\napp:x:1000:1000:app:/home/app:/bin/sh\n' },
+    group: { content: 'root:x:0:\napp:x:1000:\n' },
+  });
+}
+
+/**
+ * A scenario image derived from the fixtures (`FROM` one of them), built once and
+ * reused by tag: e.g. a USER switch, a root-owned /go, HOME unset.
+ */
+export async function ensureDerivedImage(tag: string, dockerfile: string): Promise<string> {
+  const exists = await docker()
+    .getImage(tag)
+    .inspect()
+    .then(() => true, () => false);
+  if (!exists) await buildFromDockerfile(tag, `${dockerfile.trim()}\nLABEL ${FIXTURE_LABEL}=1\n`);
+  return tag;
 }
 
 const GOBUILDER_PACKAGES = 'golang-go,git,curl,ca-certificates,openssl,openssh-client,netbase,dnsutils';

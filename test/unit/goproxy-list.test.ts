@@ -45,11 +45,15 @@ const lists: Array<[string, Want[]]> = [
   ['DIRECT', [invalid()]],
   ['ftp://mirror.example', [invalid()]],
   ['http://exa mple.com', [invalid()]],
-  // Left out, they fail (see the report): the go command accepts single-label hosts, as in the
-  // usual Athens set-up GOPROXY=http://athens:3000; the port calls them 'not a host name'.
-  //   ['http://athens:3000', [url('http://athens:3000')]]   -> got [invalid]
-  //   ['athens:3000', [url('https://athens:3000')]]         -> got [invalid]
-  //   ['http://[::1]:3000', [url('http://[::1]:3000')]]     -> got [invalid]
+  ['OFF', [invalid()]],
+  ['goproxy', [invalid()]],
+  // Single-label hosts are fine once there is a '.', ':' or '/', as in the usual Athens set-up.
+  ['http://athens:3000', [url('http://athens:3000')]],
+  ['athens:3000', [url('https://athens:3000')]],
+  ['athens:3000,direct', [url('https://athens:3000', 'notfound'), direct()]],
+  ['athens/go', [url('https://athens/go')]],
+  ['http://[::1]:3000', [url('http://[::1]:3000')]],
+  ['[::1]:3000', [url('https://[::1]:3000')]],
   // Left out (doubtful, see the report): the go command ignores what follows `direct` or `off`.
   //   ['direct,https://proxy.golang.org', [direct('notfound')]] -> got the proxy entry as well
 ];
@@ -63,6 +67,15 @@ for (const [value, want] of lists) {
 
 Goproxy('raw keeps what the user wrote, trimmed', () => {
   assert.equal(parseGoproxy(' goproxy.cn |direct').map((e) => e.raw), ['goproxy.cn', 'direct']);
+});
+
+Goproxy('a near miss of direct is called a typo of direct', () => {
+  for (const word of ['direc', 'DIRECT', 'Direct', 'dirct', 'directt']) {
+    const [e] = parseGoproxy(word);
+    assert.ok(e?.kind === 'invalid' && /typo of direct/.test(e.reason), `${word}: ${JSON.stringify(e)}`);
+  }
+  const [other] = parseGoproxy('goproxy');
+  assert.ok(other?.kind === 'invalid' && !/direct/.test(other.reason), JSON.stringify(other));
 });
 
 Goproxy('an invalid entry says why', () => {

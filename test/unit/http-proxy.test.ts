@@ -35,10 +35,9 @@ const proxyForURL: Array<[Env, string, string | null]> = [
   [{ NO_PROXY: 'example.com', HTTP_PROXY: 'proxy' }, 'http://foo.example.com/', null],
   [{ NO_PROXY: '.foo.com', HTTP_PROXY: 'proxy' }, 'http://example.com/', 'http://proxy'],
   [{ NO_PROXY: 'xn--fsq092h.com', HTTP_PROXY: 'proxy' }, 'http://www.示例.com', null],
-  // Left out, they fail (see the report): Go converts NO_PROXY entries to punycode, the port does not.
-  //   [{ NO_PROXY: '.示例.com', HTTP_PROXY: 'proxy' }, 'http://www.示例.com', null]          -> got 'http://proxy'
-  //   [{ NO_PROXY: '示例.com', HTTP_PROXY: 'proxy' }, 'http://www.xn--fsq092h.com', null]   -> got 'http://proxy'
-  // Left out: Go returns 'http://proxy' for 'http://[1000::%25.example.com]:123'; goProxyFor throws (WHATWG URL rejects zones).
+  // Go converts NO_PROXY entries to punycode, as URL hosts already are.
+  [{ NO_PROXY: '.示例.com', HTTP_PROXY: 'proxy' }, 'http://www.示例.com', null],
+  [{ NO_PROXY: '示例.com', HTTP_PROXY: 'proxy' }, 'http://www.xn--fsq092h.com', null],
 ];
 
 for (const [env, url, want] of proxyForURL) {
@@ -88,12 +87,34 @@ const rules: Array<[string, Env, string, string | null]> = [
   ['::1 is never proxied', { HTTPS_PROXY: P }, 'https://[::1]:8443/', null],
   ['::2 is not loopback', { HTTPS_PROXY: P }, 'https://[::2]/', P],
   ['localhost.example is not localhost', { HTTPS_PROXY: P }, 'https://localhost.example/', P],
-  // Left out, they fail (see the report): Go compares IP entries with net.IP.Equal, the port compares strings.
-  //   ['uncompressed IPv6 entry', { HTTPS_PROXY: P, NO_PROXY: '2001:db8:0:0:0:52:0:1' }, 'https://[2001:db8::52:0:1]/', null] -> got P
-  //   ['IPv4-mapped loopback', { HTTPS_PROXY: P }, 'https://[::ffff:127.0.0.1]/', null] -> got P
+  // Go compares IP entries with net.IP.Equal: the address counts, not its spelling.
+  ['uncompressed IPv6 entry', { HTTPS_PROXY: P, NO_PROXY: '2001:db8:0:0:0:52:0:1' }, 'https://[2001:db8::52:0:1]/', null],
+  ['compressed IPv6 entry, uncompressed URL', { HTTPS_PROXY: P, NO_PROXY: '2001:db8::52:0:1' }, 'https://[2001:db8:0:0:0:52:0:1]/', null],
+  ['IPv6 entry with leading zeros', { HTTPS_PROXY: P, NO_PROXY: '2001:0db8::0052:0:1' }, 'https://[2001:db8::52:0:1]/', null],
+  ['uncompressed [IPv6]:port entry', { HTTPS_PROXY: P, NO_PROXY: '[2001:db8:0:0:0:52:0:1]:443' }, 'https://[2001:db8::52:0:1]/', null],
+  ['uncompressed [IPv6]:port entry, other port', { HTTPS_PROXY: P, NO_PROXY: '[2001:db8:0:0:0:52:0:1]:8443' }, 'https://[2001:db8::52:0:1]/', P],
+  ['another IPv6 address', { HTTPS_PROXY: P, NO_PROXY: '2001:db8:0:0:0:52:0:1' }, 'https://[2001:db8::52:0:2]/', P],
+  ['IPv4-mapped non-loopback', { HTTPS_PROXY: P }, 'https://[::ffff:10.0.0.1]/', P],
+  ['punycoded entry, unicode URL', { HTTPS_PROXY: P, NO_PROXY: 'xn--fsq092h.com' }, 'https://goproxy.示例.com/', null],
+  ['unicode *. entry', { HTTPS_PROXY: P, NO_PROXY: '*.示例.com' }, 'https://goproxy.示例.com/', null],
+  ['unicode entry does not match another domain', { HTTPS_PROXY: P, NO_PROXY: '示例.com' }, 'https://example.com/', P],
 ];
 for (const [name, env, url, want] of rules) {
   Rules(name, () => assert.is(goProxyFor(url, env), want));
+}
+
+// Go parity for IPv6 zones and IPv4-mapped addresses (each line is what Go does).
+const knownBugs: Array<[string, Env, string, string | null]> = [
+  ['Go proxyForURLTests: the IPv6 zone is not a host name', { NO_PROXY: 'example.com', HTTP_PROXY: 'proxy' }, 'http://[1000::%25.example.com]:123', 'http://proxy'],
+  ['a URL with an IPv6 zone does not throw', { HTTP_PROXY: P }, 'http://[fe80::1%25eth0]:3000/', P],
+  ['a loopback URL with an IPv6 zone is not proxied', { HTTP_PROXY: P }, 'http://[::1%25lo]:3000/', null],
+  ['IPv4-mapped loopback', { HTTPS_PROXY: P }, 'https://[::ffff:127.0.0.1]/', null],
+  ['IPv4-mapped URL, IPv4 entry', { HTTPS_PROXY: P, NO_PROXY: '10.0.0.1' }, 'https://[::ffff:10.0.0.1]/', null],
+  ['IPv4-mapped URL, IPv4 CIDR', { HTTPS_PROXY: P, NO_PROXY: '10.0.0.0/8' }, 'https://[::ffff:10.0.0.1]/', null],
+  ['IPv4-mapped entry, IPv4 URL', { HTTPS_PROXY: P, NO_PROXY: '::ffff:10.0.0.1' }, 'https://10.0.0.1/', null],
+];
+for (const [name, env, url, want] of knownBugs) {
+  Rules(`Go parity: ${name}`, () => assert.is(goProxyFor(url, env), want));
 }
 
 // --- goUsesProxy: Go's UseProxyTests -----------------------------------------------------
@@ -120,6 +141,14 @@ UseProxy('NO_PROXY=* sends every host direct (TestAllNoProxy)', () => {
 });
 UseProxy('a malformed entry is ignored (TestInvalidNoProxy)', () => {
   assert.is(goUsesProxy(':1', 'example.com', '80'), true);
+});
+UseProxy('IP entries compare addresses; unicode entries are punycoded; mapped loopback is loopback', () => {
+  assert.is(goUsesProxy('2001:db8:0:0:0:52:0:1', '2001:db8::52:0:1', '80'), false);
+  assert.is(goUsesProxy('[2001:db8:0:0:0:52:0:3]:80', '2001:db8::52:0:3', '80'), false);
+  assert.is(goUsesProxy('.示例.com', 'www.xn--fsq092h.com', '80'), false);
+  assert.is(goUsesProxy('示例.com', 'xn--fsq092h.com', '80'), false);
+  assert.is(goUsesProxy('示例.com:8080', 'www.xn--fsq092h.com', '80'), true);
+  assert.is(goUsesProxy('', '::ffff:127.0.0.1', '80'), false);
 });
 UseProxy('an empty NO_PROXY proxies everything but loopback', () => {
   assert.is(goUsesProxy('', 'proxy.golang.org', '443'), true);

@@ -48,8 +48,11 @@ const dns: Array<[string, string, number, Partial<DnsEvidence>]> = [
   ['dns-nslookup-servfail.txt', 'nslookup', 1, { outcome: 'servfail' }],
   ['dns-nslookup-refused.txt', 'nslookup', 1, { outcome: 'servfail' }],
   ['dns-nslookup-timeout.txt', 'nslookup', 1, { outcome: 'timeout' }],
-  // Left out, it fails (see the report): busybox 1.35 prints no "No answer" line for a NOERROR answer without records.
-  //   ['dns-nslookup-empty.txt', 'nslookup', 0, { outcome: 'no_answer' }]   -> got 'error'
+  // busybox 1.35 prints no "No answer" line for a NOERROR answer without records: rc 0, no address, no error.
+  ['dns-nslookup-empty.txt', 'nslookup', 0, { outcome: 'no_answer', v4: [], v6: [] }],
+  [lines('Server:\t\t10.0.0.1', 'Address:\t10.0.0.1:53', ''), 'nslookup', 0, { outcome: 'no_answer', v4: [], v6: [] }],
+  // The same output with a failing exit is not an empty answer.
+  ['dns-nslookup-empty.txt', 'nslookup', 1, { outcome: 'error' }],
   // busybox's format with the resolver on 10.0.0.1: its own "Address: 10.0.0.1:53" is not an answer.
   [lines('Server:\t\t10.0.0.1', 'Address:\t10.0.0.1:53', '', '** server can\'t find x.example: NXDOMAIN'), 'nslookup', 1, { outcome: 'nxdomain', v4: [] }],
   [lines('Server:\t\t10.0.0.1', 'Address:\t10.0.0.1:53', '', 'Name:\tx.example', 'Address: 10.0.0.9', '', '*** Can\'t find x.example: No answer'), 'nslookup', 0, { outcome: 'resolved', v4: ['10.0.0.9'], v6: [] }],
@@ -126,9 +129,12 @@ const tls: Array<[string, string, number, Partial<TlsEvidence>, string | null]> 
   ['tls-openssl-stall.txt', 'openssl', 124, { outcome: 'timeout', verifyCode: null, protocol: null }, null],
   [lines('CONNECTED(00000003)'), 'openssl', 124, { outcome: 'timeout' }, null],
   [lines('CONNECTED(00000003)', 'write:errno=104'), 'openssl', 1, { outcome: 'error', message: 'write:errno=104' }, null],
-  // Left out, it fails (see the report): a server that does not speak TLS makes s_client print
-  // "New, (NONE)" and "Verify return code: 0 (ok)" with exit 1; parseTls calls that verified.
-  //   ['tls-openssl-notls.txt', 'openssl', 1, { outcome: 'error' }, null]  -> got outcome 'ok', verifyCode 0
+  // A server that does not speak TLS: s_client prints "New, (NONE), Cipher is (NONE)" and
+  // "Verify return code: 0 (ok)" with exit 1. No handshake happened, so nothing was verified.
+  ['tls-openssl-notls.txt', 'openssl', 1, { outcome: 'error', protocol: null }, null],
+  ['tls-openssl-notls.txt', 'openssl', 0, { outcome: 'error' }, null],
+  // OpenSSL 1.1.1 against a non-TLS server: an SSL-Session with "Protocol : TLSv1.2" but no cipher.
+  [lines('CONNECTED(00000003)', '140245:error:1408F10B:SSL routines:ssl3_get_record:wrong version number:ssl/record/ssl3_record.c:332:', '---', 'no peer certificate available', '---', 'New, (NONE), Cipher is (NONE)', 'SSL-Session:', '    Protocol  : TLSv1.2', '    Cipher    : 0000', '    Verify return code: 0 (ok)', '---'), 'openssl', 1, { outcome: 'error' }, null],
   ['tls-curl-ok.txt', 'curl', 0, { outcome: 'ok', verifiable: true, verifyCode: 0, protocol: 'TLSv1.3', subject: 'CN=goproxy.test', issuer: 'O=gmd test; CN=gmd test CA', ...CUR }, null],
   // curl prints no certificate details when the chain fails: issuer and dates stay unknown.
   ['tls-curl-60-issuer.txt', 'curl', 60, { outcome: 'ok', verifyCode: -1, verifyMessage: 'unable to get local issuer certificate' }, 'unknown_ca'],
@@ -165,9 +171,11 @@ const http: Array<[string, string, number, string | null, string, Partial<HttpEv
   ['http-curl-404.txt', 'curl', 0, null, '', { outcome: 'response', status: 404, ttfbMs: 1 }],
   ['http-curl-connect-407.txt', 'curl', 56, PROXY, '', { outcome: 'proxy_auth', status: 407 }],
   [lines('', '@w 000 0 0 407'), 'curl', 56, PROXY, '', { outcome: 'proxy_auth', status: 407 }],
-  // Left out, it fails (see the report): a plain-http URL through a proxy answering 407 is a
-  // 'response' 407 with curl but 'proxy_auth' with wget (http-wget-407.txt below).
-  //   ['http-curl-get-407.txt', 'curl', 0, PROXY, '', { outcome: 'proxy_auth' }]  -> got 'response' 407
+  // A plain-http URL through a proxy answering 407: curl sees the 407 as the response code
+  // (no CONNECT), and it is the proxy asking for credentials, as with wget (http-wget-407.txt below).
+  ['http-curl-get-407.txt', 'curl', 0, PROXY, '', { outcome: 'proxy_auth', status: 407 }],
+  // Without a proxy, a 407 is just what the server answered.
+  ['http-curl-get-407.txt', 'curl', 0, null, '', { outcome: 'response', status: 407 }],
   ['http-curl-proxy-refused.txt', 'curl', 7, 'http://127.0.0.1:9', '', { outcome: 'proxy_refused', status: null, message: "curl: (7) Failed to connect to 127.0.0.1 port 9 after 0 ms: Couldn't connect to server" }],
   ['http-curl-proxy-refused.txt', 'curl', 7, null, '', { outcome: 'error' }],
   ['http-curl-timeout.txt', 'curl', 28, null, '', { outcome: 'timeout', status: null }],

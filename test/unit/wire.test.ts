@@ -154,10 +154,62 @@ Reader('1 MB without a newline does not grow memory, and the next block parses',
   assert.equal(blocks(events).map((b) => [b.id, b.raw]), [['dns:t0', ['10.0.0.5 STREAM goproxy.test']]]);
 });
 
-// Left out, it fails (see the report): a line longer than 64 KiB that arrives in two chunks loses
-// its head, and its tail is read as a line of its own; a marker in the tail then closes the block.
-//   const text = `@gmd begin x\n| ${'A'.repeat(70000)}@gmd end x\n| after\n@gmd end x\n`;
-//   split at text.indexOf('@gmd end x') → block x with raw [] instead of ['AAAA… (cut)', 'after'].
+// An overlong line keeps its head (cut to 2000 characters) and drops the rest up to its newline,
+// however the stream is chunked: a marker in the dropped tail never closes the block.
+const overlong = (n: number, ch = 'A') => `@gmd begin x\n| ${ch.repeat(n)}@gmd end x\n| after\n@gmd end x\n@gmd done\n`;
+const HEAD = 'A'.repeat(1998); // 2000 characters with the "| " prefix
+
+Reader('an overlong line split before its marker keeps its head; the tail is dropped', () => {
+  const text = overlong(70_000);
+  const bytes = Buffer.from(text, 'utf8');
+  const want = [{ type: 'block', block: { id: 'x', kv: [], raw: [HEAD, 'after'], body: [], truncated: false } }, { type: 'done' }];
+  assert.equal(feed(bytes, []), want);
+  assert.equal(feed(bytes, [text.indexOf('@gmd end x')]), want);
+});
+
+Reader('an overlong line gives the same events wherever the stream is cut', () => {
+  for (const n of [1999, 2000, 2001, 2500, 4100, 70_000]) {
+    const text = overlong(n);
+    const bytes = Buffer.from(text, 'utf8');
+    const want = JSON.stringify(feed(bytes, []));
+    const start = text.indexOf('| ');
+    const nl = text.indexOf('\n', start);
+    const cuts = new Set<number>([1, start, start + 1, start + 2, nl - 1, nl, nl + 1, nl + 2, bytes.length - 1]);
+    for (const d of [-2, -1, 0, 1, 2]) {
+      for (const k of [1, 2, 3]) cuts.add(start + k * 2000 + d);
+      cuts.add(start + 64 * 1024 + d);
+    }
+    for (let i = start; i < nl; i += 997) cuts.add(i);
+    const valid = [...cuts].filter((c) => c > 0 && c < bytes.length).sort((a, b) => a - b);
+    for (const c of valid) assert.is(JSON.stringify(feed(bytes, [c])), want, `n ${n}, cut at ${c}`);
+    for (const a of valid) for (const b of valid) if (a < b) assert.is(JSON.stringify(feed(bytes, [a, b])), want, `n ${n}, cuts ${a},${b}`);
+    // Every 1000 bytes, and for the shorter ones one byte at a time.
+    assert.is(JSON.stringify(feed(bytes, Array.from({ length: Math.floor((bytes.length - 1) / 1000) }, (_, i) => (i + 1) * 1000))), want, `n ${n}, 1000-byte chunks`);
+    if (n <= 4100) assert.is(JSON.stringify(feed(bytes, Array.from({ length: bytes.length - 1 }, (_, i) => i + 1))), want, `n ${n}, byte by byte`);
+    const raw = (JSON.parse(want) as WireEvent[]).flatMap((e) => (e.type === 'block' ? e.block.raw : []));
+    assert.equal(raw, [HEAD, 'after'], `n ${n}`);
+  }
+});
+
+Reader('an overlong line of multi-byte characters: same events, head cut at 2000 characters', () => {
+  const text = `@gmd begin x\n| ${'示'.repeat(3000)}\n| after\n@gmd end x\n`;
+  const bytes = Buffer.from(text, 'utf8');
+  const want = feed(bytes, []);
+  assert.equal(blocks(want).map((b) => b.raw), [['示'.repeat(1998), 'after']]);
+  for (let i = 1; i < bytes.length; i += 211) assert.is(JSON.stringify(feed(bytes, [i])), JSON.stringify(want), `cut at ${i}`);
+  assert.is(JSON.stringify(feed(bytes, Array.from({ length: bytes.length - 1 }, (_, i) => i + 1))), JSON.stringify(want), 'byte by byte');
+});
+
+Reader('two overlong lines in a row, and an overlong kv line, keep their heads', () => {
+  const text = `@gmd begin y\n| ${'a'.repeat(3000)}\n| ${'b'.repeat(3000)}\n@gmd kv k ${'v'.repeat(3000)}\n@gmd end y\n`;
+  const bytes = Buffer.from(text, 'utf8');
+  const want = feed(bytes, []);
+  const [b] = blocks(want);
+  assert.equal(b?.raw, ['a'.repeat(1998), 'b'.repeat(1998)]);
+  assert.is(kv(b!, 'k'), 'v'.repeat(2000 - '@gmd kv k '.length));
+  for (let i = 1; i < bytes.length; i += 101) assert.is(JSON.stringify(feed(bytes, [i])), JSON.stringify(want), `cut at ${i}`);
+  assert.is(JSON.stringify(feed(bytes, Array.from({ length: Math.floor((bytes.length - 1) / 7) }, (_, i) => (i + 1) * 7))), JSON.stringify(want), '7-byte chunks');
+});
 
 const Fuzz = suite('WireReader fuzz');
 
