@@ -229,4 +229,24 @@ test('Go settings from --env-file and -e reach the container and decide the targ
   assert.ok(lab.requests.some((q) => q.path === '/go/rsc.io/quote/@v/list'));
 });
 
+test('a loopback resolver (the host stub 127.0.0.53) warns with dns.stub_resolver and the daemon.json fix', async () => {
+  const r = await runJson(['--image', BUSYBOX_TAG, '--dns', '127.0.0.53', '--no-default-targets', '--timeout', String(T)]);
+  const resolver = row(r.report, 'dns.resolver', '/etc/resolv.conf');
+  assert.is(resolver.status, 'warn');
+  assert.is(resolver.cause, 'dns.stub_resolver');
+  assert.match(resolver.fix ?? '', 'daemon.json');
+});
+
+test('a module proxy request through a dead HTTP proxy fails with http.proxy_refused', async ({ lab, base }) => {
+  const proxy = `http://${lab.gateway}:${lab.ports.refused}`;
+  const r = await runJson(['--image', GOBUILDER_TAG, ...base, '--no-default-targets', '-e', `HTTPS_PROXY=${proxy}`]);
+  assert.is(r.code, 1);
+  const http = row(r.report, 'http.goproxy', 'https://proxy.golang.org/rsc.io/quote/@v/list');
+  assert.is(http.status, 'fail');
+  assert.is(http.cause, 'http.proxy_refused');
+  assert.equal(http.evidence.proxy, proxy, 'the go command would use HTTPS_PROXY for this URL');
+  assert.match(http.fix ?? '', 'localhost');
+  assert.is(r.report.summary.layer, 'http');
+});
+
 test.run();
