@@ -33,7 +33,8 @@ export const httpGoproxy = {
   targetName: (t) => t.httpUrl ?? t.host,
   evaluate(te: TargetEvidence, ev: Evidence) {
     const h = te.http!;
-    const evidence = { ...h };
+    // Credentials in a proxy URL work, but must never reach any output.
+    const evidence = { ...h, proxy: h.proxy ? redactUrl(h.proxy) : null };
     const via = h.proxy ? ` via proxy ${redactUrl(h.proxy)}` : '';
     const path = new URL(h.url).pathname;
     const alternative = () => fastestAnsweringProxy(ev, te.target.host);

@@ -32,7 +32,7 @@ export async function run(io: CliIo): Promise<ExitCode> {
   let engine: Engine | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
     // Remove what we started, then leave with the conventional code.
-    void (engine?.abortAll() ?? Promise.resolve()).finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+    void (engine?.abortAll() ?? Promise.resolve()).finally(() => process.exit(signal === 'SIGINT' ? ExitCode.Interrupted : 143));
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
