@@ -49,3 +49,28 @@ export function resolverName(ev: Evidence): string {
   }
   return ns.length ? ns.join(', ') : 'no nameserver';
 }
+
+/** A variable of the container's environment, or undefined. */
+export function envValue(ev: Evidence, name: string): string | undefined {
+  return ev.env.find((v) => v.name === name)?.value;
+}
+
+/** A Go setting as the go command sees it: `go env` when the image has go, else the environment, else Go's default. */
+export function goValue(ev: Evidence, name: string, fallback = ''): string {
+  return ev.facts.goEnv?.[name] ?? envValue(ev, name) ?? fallback;
+}
+
+/** Where a variable came from, in the user's words. */
+export function sourceName(source: Evidence['env'][number]['source']): string {
+  return source === 'image' ? 'image ENV' : source === 'docker-config' ? 'docker config.json proxies' : '-e/--env-file';
+}
+
+/** The image user as a Dockerfile names it (USER value), for fix lines. */
+export function userRef(ev: Evidence): string {
+  return ev.facts.userName ?? (ev.facts.uid !== null ? String(ev.facts.uid) : ev.user);
+}
+
+/** A proxy from the environment: judged whole by proxy-env.proxy, not step by step. */
+export function isProxyOnly(t: PlannedTarget): boolean {
+  return t.roles.every((r) => r === 'proxy');
+}

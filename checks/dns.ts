@@ -1,6 +1,6 @@
 /** dns.resolve: does the target's name resolve inside the container, the way the go command resolves it. */
 import type { Evidence, TargetEvidence } from '../src/model.js';
-import { result, resolverName, secs, type TargetCheck } from './check.js';
+import { result, resolverName, secs, type TargetCheck, isProxyOnly } from './check.js';
 import { dnsFix } from './fixes.js';
 
 export const dnsResolve = {
@@ -8,7 +8,7 @@ export const dnsResolve = {
   category: 'dns',
   title: 'DNS resolution',
   step: 'dns',
-  appliesTo: () => true,
+  appliesTo: (t) => !isProxyOnly(t),
   needs: () => [],
   targetName: (t) => t.host,
   evaluate(te: TargetEvidence, ev: Evidence) {

@@ -1,6 +1,6 @@
 /** http.goproxy: the module proxy protocol's canary request, through the proxy Go would use. */
 import type { Evidence, HttpEvidence, TargetEvidence } from '../src/model.js';
-import { result, secs, type TargetCheck } from './check.js';
+import { result, secs, type TargetCheck, isProxyOnly } from './check.js';
 import { goproxyFix, proxyAuthFix, proxyRefusedFix } from './fixes.js';
 
 /** A `@v/list` body is version lines; anything else (an HTML portal page) is not a module proxy. */
@@ -27,7 +27,7 @@ export const httpGoproxy = {
   category: 'http',
   title: 'Module proxy request',
   step: 'http',
-  appliesTo: (t) => t.httpUrl !== null,
+  appliesTo: (t) => t.httpUrl !== null && !isProxyOnly(t),
   // Through a proxy the direct path does not matter: that is how the go command would go.
   needs: (t) => (t.httpProxy ? [] : t.tls ? ['tcp.connect', 'tls.handshake'] : ['tcp.connect']),
   targetName: (t) => t.httpUrl ?? t.host,
@@ -65,7 +65,7 @@ export const httpGoproxy = {
   },
 } satisfies TargetCheck;
 
-/** A proxy URL with its password replaced: it works, but must never be printed. */
+/** A URL with its credentials replaced (user:password → user:***, a lone token → ***): they work, but must never be printed. */
 export function redactUrl(url: string): string {
-  return url.replace(/\/\/([^/@:]*):([^/@]*)@/, '//$1:***@');
+  return url.replace(/\/\/([^/@:\s]*)(:[^/@\s]*)?@/g, (_m, user: string, pass: string | undefined) => (pass ? `//${user}:***@` : '//***@'));
 }

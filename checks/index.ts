@@ -3,16 +3,32 @@
  * giving prerequisites a meaning: a failed or skipped prerequisite makes a row a
  * skip that names it (a tool-missing skip does not cascade: the next tool may exist).
  */
-import type { CheckResult, Evidence, TargetEvidence } from '../src/model.js';
+import { CATEGORIES, type CheckResult, type Evidence, type TargetEvidence } from '../src/model.js';
 import type { ImageCheck, TargetCheck } from './check.js';
 import { dnsResolve } from './dns.js';
 import { httpGoproxy } from './http.js';
+import { authCredentials, authGit, authRepo } from './auth.js';
+import { fsWritable } from './fs.js';
+import { goEnvGo, goEnvGoproxy, goEnvGosumdb } from './go-env.js';
 import { dnsResolver, engineProbe } from './image.js';
+import { proxyEnvNoProxy, proxyEnvProxy, proxyEnvVars } from './proxy-env.js';
 import { tcpConnect } from './tcp.js';
 import { tlsHandshake } from './tls.js';
 
-export const IMAGE_CHECKS: ImageCheck[] = [engineProbe, dnsResolver];
-export const TARGET_CHECKS: TargetCheck[] = [dnsResolve, tcpConnect, tlsHandshake, httpGoproxy];
+export const IMAGE_CHECKS: ImageCheck[] = [
+  engineProbe,
+  dnsResolver,
+  proxyEnvVars,
+  proxyEnvNoProxy,
+  goEnvGo,
+  goEnvGoproxy,
+  goEnvGosumdb,
+  fsWritable,
+  authGit,
+  authCredentials,
+  authRepo,
+];
+export const TARGET_CHECKS: TargetCheck[] = [dnsResolve, tcpConnect, tlsHandshake, httpGoproxy, proxyEnvProxy];
 
 /** Every check id, for docs and --only/--skip. */
 export const CHECK_IDS: string[] = [...IMAGE_CHECKS, ...TARGET_CHECKS].map((c) => c.id);
@@ -53,9 +69,13 @@ function evaluateTarget(te: TargetEvidence, ev: Evidence): CheckResult[] {
   return rows;
 }
 
+/**
+ * Rows in the order of the stack: the engine and resolver, then each target's
+ * network chain (dns → tcp → tls → http), then the environment layers (proxy-env,
+ * go-env, fs, auth).
+ */
 export function runChecks(ev: Evidence): CheckResult[] {
-  return [
-    ...IMAGE_CHECKS.flatMap((c) => c.evaluate(ev).map((r) => ({ id: c.id, category: c.category, ...r }))),
-    ...ev.targets.flatMap((te) => evaluateTarget(te, ev)),
-  ];
+  const image = IMAGE_CHECKS.flatMap((c) => c.evaluate(ev).map((r) => ({ id: c.id, category: c.category, ...r })));
+  const network = (r: CheckResult) => CATEGORIES.indexOf(r.category) <= CATEGORIES.indexOf('http');
+  return [...image.filter(network), ...ev.targets.flatMap((te) => evaluateTarget(te, ev)), ...image.filter((r) => !network(r))];
 }

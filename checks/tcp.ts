@@ -1,6 +1,6 @@
 /** tcp.connect: a TCP connection to each resolved address (two per family), timed. */
 import type { Evidence, TargetEvidence, TcpAttempt } from '../src/model.js';
-import { result, secs, type TargetCheck } from './check.js';
+import { result, secs, type TargetCheck, isProxyOnly } from './check.js';
 import { tcpFix } from './fixes.js';
 import { fastestAnsweringProxy } from './http.js';
 
@@ -20,7 +20,7 @@ export const tcpConnect = {
   category: 'tcp',
   title: 'TCP connect',
   step: 'tcp',
-  appliesTo: () => true,
+  appliesTo: (t) => !isProxyOnly(t),
   needs: () => ['dns.resolve'],
   targetName: (t) => `${t.host}:${t.port}`,
   evaluate(te: TargetEvidence, ev: Evidence) {

@@ -1,6 +1,6 @@
 /** tls.handshake: the TLS handshake on the address that connected, and the certificate verdict. */
 import type { Cause, Evidence, TargetEvidence, TlsEvidence } from '../src/model.js';
-import { result, secs, type TargetCheck } from './check.js';
+import { result, secs, type TargetCheck, isProxyOnly } from './check.js';
 import { caFix, clockFix, tlsStallFix, wrongNameFix } from './fixes.js';
 
 /** A clock further off than this makes date checks meaningless (field guide: TLS trust). */
@@ -31,7 +31,7 @@ export const tlsHandshake = {
   category: 'tls',
   title: 'TLS handshake',
   step: 'tls',
-  appliesTo: (t) => t.tls,
+  appliesTo: (t) => t.tls && !isProxyOnly(t),
   needs: () => ['tcp.connect'],
   targetName: (t) => `${t.host}:${t.port}`,
   evaluate(te: TargetEvidence, ev: Evidence) {

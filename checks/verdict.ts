@@ -51,6 +51,25 @@ function headline(cause: Cause | null, rows: CheckResult[], ev: Evidence): strin
       return `The HTTP proxy wants credentials the container does not send (${hosts}).`;
     case 'http.timeout':
       return `Requests to the module proxy ${hosts} get no response in time.`;
+    case 'proxy.localhost':
+      return 'The container is told to use a proxy on localhost, which inside a container is the container itself.';
+    case 'proxy.unreachable':
+      return `The container cannot reach the proxy its environment names (${list(rows.map((r) => r.target ?? ''))}).`;
+    case 'proxy.auth':
+      return 'The proxy the container is told to use wants credentials (407).';
+    case 'go.goproxy_invalid':
+      return 'GOPROXY has an entry the go command rejects, so every module download fails before any network traffic.';
+    case 'fs.not_writable':
+    case 'fs.read_only':
+      return `The build user (${ev.user || 'root'}) cannot write where the go command keeps modules and builds (${list(rows.map((r) => r.target ?? ''))}).`;
+    case 'fs.undefined':
+      return `The go command has nowhere to keep its caches: ${rows[0]?.summary ?? ''}.`;
+    case 'auth.no_credentials':
+    case 'auth.failed':
+    case 'auth.publickey':
+      return `Private modules cannot be fetched: git has no working credentials for ${list(rows.map((r) => r.target ?? ''))}.`;
+    case 'auth.host_key':
+      return `Private modules over ssh fail: the image does not know the host key of ${list(rows.map((r) => r.target ?? ''))}.`;
     default:
       return `${rows[0]?.id ?? 'A check'} fails for ${hosts}: ${rows[0]?.summary ?? ''}`;
   }

@@ -51,6 +51,45 @@ export type Cause =
   | 'http.proxy_refused'
   | 'http.proxy_auth'
   | 'http.error'
+  | 'proxy.localhost'
+  | 'proxy.bad_url'
+  | 'proxy.case_mismatch'
+  | 'proxy.all_proxy_only'
+  | 'proxy.no_proxy_mismatch'
+  | 'proxy.goproxy_excluded'
+  | 'proxy.unreachable'
+  | 'proxy.auth'
+  | 'proxy.connect_failed'
+  | 'go.missing'
+  | 'go.env_failed'
+  | 'go.goproxy_invalid'
+  | 'go.goproxy_off'
+  | 'go.goproxy_comma'
+  | 'go.gosumdb_off'
+  | 'go.gosumdb_invalid'
+  | 'go.pattern'
+  | 'go.private_leak'
+  | 'go.nosumdb_gap'
+  | 'go.insecure'
+  | 'go.goauth'
+  | 'go.goflags'
+  | 'go.toolchain'
+  | 'fs.not_writable'
+  | 'fs.read_only'
+  | 'fs.not_dir'
+  | 'fs.low_space'
+  | 'fs.undefined'
+  | 'auth.git_missing'
+  | 'auth.no_credentials'
+  | 'auth.failed'
+  | 'auth.publickey'
+  | 'auth.host_key'
+  | 'auth.not_found'
+  | 'auth.network'
+  | 'auth.tls'
+  | 'auth.timeout'
+  | 'auth.discovery'
+  | 'auth.error'
   | 'tool.missing'
   | 'prereq.failed';
 
@@ -77,7 +116,7 @@ export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 // Plan: what the host asks the agent to probe.
 
 /** Why a host is probed: it decides whether the HTTP step runs and what it fetches. */
-export type TargetRole = 'default' | 'goproxy' | 'gosumdb' | 'user';
+export type TargetRole = 'default' | 'goproxy' | 'gosumdb' | 'user' | 'proxy' | 'private';
 
 export interface PlannedTarget {
   /** Short key used on the agent wire (t0, t1, ...). */
@@ -93,10 +132,33 @@ export interface PlannedTarget {
   httpProxy: string | null;
 }
 
+/** A directory the go command writes, checked as the image user. */
+export interface PlannedPath {
+  key: string;
+  /** The setting that names it: GOMODCACHE, GOCACHE, GOPATH, HOME, TMPDIR, XDG_CACHE_HOME. */
+  variable: string;
+  /** Null when the go command would find it undefined; `note` then says why. */
+  path: string | null;
+  note: string | null;
+}
+
+/** A private repository to `git ls-remote`, or a module path to discover (`?go-get=1`) first. */
+export interface PlannedRepo {
+  key: string;
+  /** What the user gave (--private-repo) or the GOPRIVATE pattern it came from. */
+  input: string;
+  kind: 'https' | 'ssh' | 'module';
+  /** The git URL, or for `module` the import path to discover. */
+  url: string;
+  host: string;
+}
+
 export interface ProbePlan {
   /** Bound on every single network step, in milliseconds. */
   timeoutMs: number;
   targets: PlannedTarget[];
+  paths: PlannedPath[];
+  repos: PlannedRepo[];
   /** Whether an extra CA (--ca-cert) was shipped with the agent. */
   extraCa: boolean;
 }
@@ -114,7 +176,8 @@ export type ToolName =
   | 'openssl'
   | 'timeout'
   | 'go'
-  | 'git';
+  | 'git'
+  | 'ssh';
 
 export interface ImageFacts {
   uid: number | null;
@@ -135,6 +198,25 @@ export interface ImageFacts {
   hostsFile: string;
   goEnv: Record<string, string> | null;
   goEnvError: string | null;
+  /** What git and ssh credentials the user has in the container: presence only, never contents. */
+  credentials: CredentialFacts;
+}
+
+export interface CredentialFacts {
+  /** Hosts named by `machine` lines of $HOME/.netrc (null: no .netrc), plus whether a `default` entry exists. */
+  netrcMachines: string[] | null;
+  netrcDefault: boolean;
+  /** git's credential.helper values; inline shell helpers are reported as "(inline command)". */
+  credentialHelpers: string[];
+  /** `url.<base>.insteadOf <prefix>` rules, credentials in them masked. */
+  insteadOf: Array<{ base: string; prefix: string }>;
+  /** Private key files in ~/.ssh (names only). */
+  sshKeys: string[];
+  knownHostsFile: boolean;
+  sshAgent: boolean;
+  /** Whether the probe was handed --netrc / a token / --ssh-key (they live in the agent dir, not the image). */
+  handedNetrc: boolean;
+  handedSshKey: boolean;
 }
 
 export interface ResolvConf {
@@ -212,6 +294,44 @@ export interface HttpEvidence {
   message: string;
 }
 
+/** What the agent found at a directory the go command writes. */
+export interface FsEvidence {
+  path: PlannedPath;
+  exists: boolean;
+  isDir: boolean;
+  /** The nearest existing ancestor (the path itself when it exists): what the go command would create under. */
+  probedAt: string;
+  ownerUid: number | null;
+  ownerGid: number | null;
+  /** Octal permission bits, e.g. "755". */
+  mode: string | null;
+  /** Whether a file could be created and removed in a fresh sub-directory there. */
+  writable: boolean;
+  writeError: string;
+  /** Mount options of the filesystem holding it (ro, rw, ...), when /proc/mounts says. */
+  mountPoint: string | null;
+  readOnlyMount: boolean;
+  freeKb: number | null;
+}
+
+export type GitOutcome = 'ok' | 'no_credentials' | 'auth_failed' | 'publickey' | 'host_key' | 'not_found' | 'network' | 'tls' | 'timeout' | 'no_git' | 'error';
+
+/** A non-interactive `git ls-remote`, and for module paths the `?go-get=1` discovery before it. */
+export interface RepoEvidence {
+  repo: PlannedRepo;
+  /** For module paths: the go-import meta found (`prefix vcs url`), or null when discovery failed. */
+  discovery: { status: number | null; goImport: string | null; message: string } | null;
+  /** The repository URL ls-remote was run on (masked). */
+  url: string | null;
+  outcome: GitOutcome;
+  rc: number | null;
+  ms: number | null;
+  /** Which credentials apply to this host. */
+  knownHost: boolean | null;
+  /** The last lines git printed (credentials masked). */
+  message: string;
+}
+
 /** Everything measured for one target. A missing step was not run (a prerequisite failed). */
 export interface TargetEvidence {
   target: PlannedTarget;
@@ -230,8 +350,20 @@ export interface Evidence {
   user: string;
   facts: ImageFacts;
   targets: TargetEvidence[];
+  paths: FsEvidence[];
+  repos: RepoEvidence[];
+  /** The container's environment as Docker builds it (image ENV, docker config.json proxies, -e), with where each came from. */
+  env: EnvVar[];
   /** Options that checks need to word their fixes (flags the user gave). */
   context: RunContext;
+}
+
+export type EnvSource = 'image' | 'docker-config' | 'flag';
+
+export interface EnvVar {
+  name: string;
+  value: string;
+  source: EnvSource;
 }
 
 export interface RunContext {
@@ -240,6 +372,12 @@ export interface RunContext {
   addHosts: string[];
   extraCa: boolean;
   timeoutMs: number;
+  /** --gomod: the go.mod the build uses, for the toolchain check. */
+  gomod: { path: string; text: string } | null;
+  /** --private-repo values as given. */
+  privateRepos: string[];
+  /** Where docker config.json proxies came from, when any were injected. */
+  dockerConfig: string | null;
 }
 
 // ---------------------------------------------------------------------------

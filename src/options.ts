@@ -8,6 +8,15 @@ export interface UserTarget {
   proxyUrl: string | null;
 }
 
+/** A `--private-repo`: a git URL (https, ssh, scp-like) or a module path to discover. */
+export interface PrivateRepo {
+  input: string;
+  kind: 'https' | 'ssh' | 'module';
+  /** The git URL, or the import path for `module`. */
+  url: string;
+  host: string;
+}
+
 export interface DoctorOptions {
   image: string;
   /** --user; null means the image's own USER. */
@@ -27,4 +36,21 @@ export interface DoctorOptions {
   caCertPem: string | null;
   format: 'table' | 'json';
   debug: boolean;
+  /** -v SRC:DST[:ro], as docker run: the only host paths the probe sees. */
+  volumes: string[];
+  privateRepos: PrivateRepo[];
+  /** --netrc, plus machine lines made from GOMOD_DOCTOR_GIT_TOKEN: shipped into the container, never into an image. */
+  netrcText: string | null;
+  /** --ssh-key: a private key for ssh git URLs, shipped like the netrc. */
+  sshKeyText: string | null;
+  /** --ssh-agent: the host's SSH_AUTH_SOCK, mounted into the container. */
+  sshAgentSocket: string | null;
+  /** --gomod: the go.mod the build uses. */
+  gomod: { path: string; text: string } | null;
+  /** Proxy variables the docker CLI would inject from its config.json (`proxies`), as KEY=VALUE. */
+  dockerConfigEnv: string[];
+  /** Which config.json and key they came from, for the report. */
+  dockerConfigSource: string | null;
+  /** Every secret value the user handed in, scrubbed from all output as a last line of defence. */
+  secrets: string[];
 }

@@ -89,7 +89,7 @@ facts() {
   for f in /etc/ssl/certs/ca-certificates.crt /etc/pki/tls/certs/ca-bundle.crt /etc/ssl/cert.pem; do
     [ -r "$f" ] && { echo "@gmd kv ca_bundle $f"; break; }
   done
-  for t in bash getent nslookup nc curl wget openssl timeout go git; do
+  for t in bash getent nslookup nc curl wget openssl timeout go git ssh; do
     p=$(command -v "$t" 2>/dev/null) && echo "@gmd kv tool.$t $p"
   done
   if have wget; then wget --help 2>&1 | grep -q BusyBox && echo "@gmd kv flavor.wget busybox"; fi
@@ -100,6 +100,7 @@ facts() {
     if [ -r "$f" ]; then raw "$f"; else echo "@gmd kv missing 1"; fi
     echo "@gmd end file:$f"
   done
+  creds
   echo "@gmd begin goenv"
   if have go; then
     (cd "$AGENT_DIR" && bounded "$T" go env -json) >"$W/goenv" 2>&1
@@ -110,6 +111,40 @@ facts() {
   fi
   echo "@gmd end goenv"
 }
+
+# creds: which git/ssh credentials the user has. Presence and host names only: no
+# login, password, token or key material is ever printed.
+creds() {
+  h=${HOME:-/}
+  echo "@gmd begin creds"
+  if [ -r "$h/.netrc" ]; then
+    echo "@gmd kv netrc 1"
+    tr -s ' \t' '\n\n' <"$h/.netrc" | awk '
+      want { print "@gmd kv netrc_machine " $0; want = 0; next }
+      $0 == "machine" { want = 1 }
+      $0 == "default" { print "@gmd kv netrc_default 1" }'
+  fi
+  if have git; then
+    (cd "$AGENT_DIR" && git config --get-all credential.helper 2>/dev/null) | while IFS= read -r v; do
+      # A helper may be an inline script holding a token: name it, never print it.
+      case $v in '!'*) echo "@gmd kv cred_helper (inline command)" ;; '') ;; *) echo "@gmd kv cred_helper ${v%% *}" ;; esac
+    done
+    (cd "$AGENT_DIR" && git config --get-regexp '^url\..*\.insteadof$' 2>/dev/null) | mask | while read -r k v; do
+      k=${k#url.}; echo "@gmd kv insteadof ${k%.[iI][nN][sS][tT][eE][aA][dD][oO][fF]} $v"
+    done
+  fi
+  for f in id_rsa id_ecdsa id_ed25519 id_ecdsa_sk id_ed25519_sk id_dsa; do
+    [ -e "$h/.ssh/$f" ] && echo "@gmd kv ssh_key $f"
+  done
+  { [ -s "$h/.ssh/known_hosts" ] || [ -s /etc/ssh/ssh_known_hosts ]; } && echo "@gmd kv known_hosts 1"
+  [ -n "${SSH_AUTH_SOCK-}" ] && [ -S "$SSH_AUTH_SOCK" ] && echo "@gmd kv ssh_agent 1"
+  [ -r "$AGENT_DIR/netrc" ] && echo "@gmd kv handed_netrc 1"
+  [ -r "$AGENT_DIR/ssh-key" ] && echo "@gmd kv handed_ssh_key 1"
+  echo "@gmd end creds"
+}
+
+# mask: hide credentials in URLs (scheme://user:secret@host) on stdin.
+mask() { sed 's#://[^/@[:space:]]*@#://***@#g'; }
 
 # --- phase 2: probes ----------------------------------------------------------------
 # Set CA to a bundle the TLS tools trust: the image's own roots plus --ca-cert's.
@@ -231,6 +266,97 @@ probe_http() { # key url proxy
   emit "$W/$1.httpblock"
 }
 
+# probe_fs KEY VARIABLE PATH: can the image user create files where the go command
+# writes? Only a fresh sub-directory of our own is created and removed: existing
+# content is never touched. A missing path is judged by its nearest existing ancestor,
+# where the go command would have to create it.
+probe_fs() {
+  p=$3; e=$p
+  while [ ! -e "$e" ] && [ "$e" != / ] && [ "$e" != . ]; do e=$(dirname "$e"); done
+  { echo "@gmd begin fs:$1"
+    [ -e "$p" ] && echo "@gmd kv exists 1"
+    [ -d "$p" ] && echo "@gmd kv dir 1"
+    echo "@gmd kv probed_at $e"
+    st=$(stat -c '%u %g %a' "$e" 2>/dev/null) && echo "@gmd kv stat $st"
+    if [ -d "$e" ]; then
+      d="$e/.gomod-doctor-probe.$$.$1"
+      if mkdir "$d" 2>"$W/$1.fserr"; then
+        if : >"$d/probe" 2>>"$W/$1.fserr"; then echo "@gmd kv writable 1"; else echo "@gmd kv writable 0"; fi
+        rm -rf "$d"
+      else
+        echo "@gmd kv writable 0"
+      fi
+      raw "$W/$1.fserr" 3
+    fi
+    mnt=$(df -Pk "$e" 2>/dev/null | awk 'NR == 2 { print $4, $6 }')
+    if [ -n "$mnt" ]; then
+      echo "@gmd kv free_kb ${mnt%% *}"; echo "@gmd kv mount ${mnt#* }"
+      awk -v m="${mnt#* }" '$2 == m { o = $4 } END { if (o != "") print "@gmd kv mount_opts " o }' /proc/mounts 2>/dev/null
+    fi
+    echo "@gmd end fs:$1"; } >"$W/$1.fsblock"
+  emit "$W/$1.fsblock"
+}
+
+# netrc_helper: a git credential helper answering from the handed-in netrc, so the
+# user's own HOME and git config stay as they are.
+netrc_helper() {
+  (umask 077; cp "$AGENT_DIR/netrc" "$W/netrc")
+  cat >"$W/netrc-helper" <<'HELPER'
+#!/bin/sh
+[ "$1" = get ] || exit 0
+host=
+while IFS='=' read -r k v; do [ "$k" = host ] && host=${v%%:*}; [ -z "$k" ] && break; done
+tr -s ' \t' '\n\n' <"$NETRC" | awk -v h="$host" '
+  k == "machine" { m = ($0 == h) } k == "login" && m { u = $0 } k == "password" && m { p = $0 }
+  { k = $0 } $0 == "default" { m = (u == "") }
+  END { if (u != "") print "username=" u; if (p != "") print "password=" p }'
+HELPER
+  chmod 700 "$W/netrc-helper"
+}
+
+# probe_repo KEY KIND URL HOST: what `go mod download` does for a private module:
+# (for a module path) the ?go-get=1 discovery, then a non-interactive `git ls-remote`.
+probe_repo() {
+  url=$3
+  { echo "@gmd begin repo:$1"
+    if [ "$2" = module ]; then
+      if have curl; then
+        bounded "$T" curl -sS --max-time "$T" ${CA:+--cacert "$CA"} ${NETRC:+--netrc-file "$NETRC"} \
+          -o "$W/$1.disc" -w '%{http_code}' "https://$3?go-get=1" >"$W/$1.dcode" 2>"$W/$1.derr"
+      elif have wget; then
+        (bounded "$T" wget -q -O "$W/$1.disc" "https://$3?go-get=1") >"$W/$1.derr" 2>&1 && echo 200 >"$W/$1.dcode"
+      else echo "@gmd kv discovery_tool none"; fi
+      echo "@gmd kv discovery_status $(cat "$W/$1.dcode" 2>/dev/null)"
+      # <meta name="go-import" content="PREFIX VCS REPO">: the one whose prefix heads the path.
+      imp=$(tr '\n' ' ' <"$W/$1.disc" 2>/dev/null | sed 's/</\n</g' | sed -n 's/^<meta[^>]*name=["'"'"']go-import["'"'"'][^>]*content=["'"'"']\([^"'"'"']*\)["'"'"'].*/\1/p' |
+        while read -r pre vcs repo; do case $3/ in "$pre"/*) echo "$pre $vcs $repo"; break ;; esac; done)
+      echo "@gmd kv go_import $imp"
+      mask <"$W/$1.derr" >"$W/$1.derrm"; raw "$W/$1.derrm" 3
+      set -- "$1" "$2" "$3" "$4" $imp
+      url=${7-}
+      [ "${6-}" = git ] || url=
+    fi
+    if [ -z "$url" ]; then echo "@gmd kv rc -"
+    elif ! have git; then echo "@gmd kv rc 127"
+    else
+      t0=$(now_ms)
+      (export GIT_TERMINAL_PROMPT=0 GCM_INTERACTIVE=never
+       [ -n "$NETRC" ] && export NETRC
+       if [ -z "${GIT_SSH_COMMAND-}" ]; then
+         GIT_SSH_COMMAND="ssh -o BatchMode=yes -o ConnectTimeout=$TI${SSHKEY:+ -i $SSHKEY}"; export GIT_SSH_COMMAND
+       fi
+       cd "$W" && bounded "$T" git ${EXTRA_CA:+-c http.sslCAInfo="$CA"} ${NETRC:+-c credential.helper="$W/netrc-helper"} \
+         ls-remote "$url" HEAD) >"$W/$1.refs" 2>"$W/$1.gerr"
+      rc=$?; t1=$(now_ms)
+      echo "@gmd kv rc $rc"; echo "@gmd kv ms $((t1 - t0))"
+      echo "@gmd kv url $(echo "$url" | mask)"
+      echo "@gmd kv refs $(grep -c . "$W/$1.refs")"
+      mask <"$W/$1.gerr" >"$W/$1.gerrm"; raw "$W/$1.gerrm" 12
+    fi
+    echo "@gmd end repo:$1"; } >"$W/$1.repoblock" 2>/dev/null
+  emit "$W/$1.repoblock"
+}
+
 # probe_target KEY HOST PORT TLS URL PROXY: the chain DNS -> TCP -> TLS -> HTTP.
 # A proxied HTTP step runs even when the direct path fails: that is how the go command
 # would reach the module proxy.
@@ -250,10 +376,15 @@ facts
 echo "@gmd ready"
 
 ca_bundle
+EXTRA_CA=; [ -r "$AGENT_DIR/extra-ca.pem" ] && EXTRA_CA=1
+NETRC=; [ -r "$AGENT_DIR/netrc" ] && { netrc_helper; NETRC="$W/netrc"; }
+SSHKEY=; [ -r "$AGENT_DIR/ssh-key" ] && { (umask 077; cp "$AGENT_DIR/ssh-key" "$W/ssh-key"); SSHKEY="$W/ssh-key"; }
 while read -r kind a b c d e f; do
   case $kind in
     timeout) T=$a; TI=$b ;;
     target) probe_target "$a" "$b" "$c" "$d" "$e" "$f" & ;;
+    fs) probe_fs "$a" "$b" "$c" & ;;
+    repo) probe_repo "$a" "$b" "$c" "$d" & ;;
     go) break ;;
   esac
 done

@@ -4,7 +4,13 @@
  * facts. It never judges: a 404 is a status here, a failure only in checks/.
  */
 import type {
+  CredentialFacts,
   DnsEvidence,
+  FsEvidence,
+  GitOutcome,
+  PlannedPath,
+  PlannedRepo,
+  RepoEvidence,
   HttpEvidence,
   HttpOutcome,
   ImageFacts,
@@ -17,7 +23,7 @@ import type {
 } from '../model.js';
 import { type Block, kv, kvAll, kvInt } from './wire.js';
 
-const TOOL_NAMES: ToolName[] = ['bash', 'getent', 'nslookup', 'nc', 'curl', 'wget', 'openssl', 'timeout', 'go', 'git'];
+const TOOL_NAMES: ToolName[] = ['bash', 'getent', 'nslookup', 'nc', 'curl', 'wget', 'openssl', 'timeout', 'go', 'git', 'ssh'];
 
 /** Exit codes that mean the step was killed by its bound (timeout(1), SIGKILL, SIGTERM). */
 export function killedByTimeout(rc: number | null): boolean {
@@ -41,6 +47,7 @@ export function parseFacts(blocks: Map<string, Block>, hostClockMs: number): Ima
   const resolv = blocks.get('file:/etc/resolv.conf');
   const hosts = blocks.get('file:/etc/hosts');
   const goenv = blocks.get('goenv');
+  const creds = blocks.get('creds');
   const tools: ImageFacts['tools'] = {};
   for (const t of TOOL_NAMES) {
     const path = facts && kv(facts, `tool.${t}`);
@@ -85,7 +92,91 @@ export function parseFacts(blocks: Map<string, Block>, hostClockMs: number): Ima
     hostsFile: hosts ? hosts.raw.join('\n') : '',
     goEnv,
     goEnvError,
+    credentials: parseCredentials(creds),
   };
+}
+
+export function parseCredentials(block: Block | undefined): CredentialFacts {
+  const has = (key: string) => !!block && kv(block, key) === '1';
+  const all = (key: string) => (block ? kvAll(block, key) : []);
+  return {
+    netrcMachines: has('netrc') ? all('netrc_machine') : null,
+    netrcDefault: has('netrc_default'),
+    credentialHelpers: all('cred_helper'),
+    insteadOf: all('insteadof').map((line) => {
+      const [base = '', prefix = ''] = line.split(' ');
+      return { base, prefix };
+    }),
+    sshKeys: all('ssh_key'),
+    knownHostsFile: has('known_hosts'),
+    sshAgent: has('ssh_agent'),
+    handedNetrc: has('handed_netrc'),
+    handedSshKey: has('handed_ssh_key'),
+  };
+}
+
+export function parseFs(block: Block, path: PlannedPath): FsEvidence {
+  const [uid, gid, mode] = (kv(block, 'stat') ?? '').split(' ');
+  const num = (v: string | undefined) => (v && /^\d+$/.test(v) ? Number(v) : null);
+  const mountOpts = (kv(block, 'mount_opts') ?? '').split(',');
+  return {
+    path,
+    exists: kv(block, 'exists') === '1',
+    isDir: kv(block, 'dir') === '1',
+    probedAt: kv(block, 'probed_at') ?? path.path ?? '',
+    ownerUid: num(uid),
+    ownerGid: num(gid),
+    mode: mode && /^[0-7]{3,4}$/.test(mode) ? mode : null,
+    writable: kv(block, 'writable') === '1',
+    writeError: lastMeaningful(block.raw),
+    mountPoint: kv(block, 'mount') ?? null,
+    readOnlyMount: mountOpts.includes('ro'),
+    freeKb: kvInt(block, 'free_kb'),
+  };
+}
+
+/** git's and ssh's own words for each failure, most specific first. */
+const GIT_FAILURES: Array<[RegExp, GitOutcome]> = [
+  [/terminal prompts disabled|could not read (Username|Password)/i, 'no_credentials'],
+  [/Permission denied \(publickey/i, 'publickey'],
+  [/Host key verification failed|REMOTE HOST IDENTIFICATION HAS CHANGED|No \S+ host key is known/i, 'host_key'],
+  [/Authentication failed|HTTP Basic: Access denied|returned error: 40[13]|Invalid username or password/i, 'auth_failed'],
+  [/SSL certificate problem|server certificate verification failed|certificate verify failed|unable to get local issuer/i, 'tls'],
+  [/Repository not found|repository '.*' not found|does not appear to be a git repository|returned error: 404|not found/i, 'not_found'],
+  [/CONNECT tunnel failed|from proxy after CONNECT|Could not resolve proxy|Could not resolve host|Could not resolve hostname|Connection refused|Connection timed out|Failed to connect|No route to host|Network is unreachable|Operation timed out|Connection reset/i, 'network'],
+];
+
+export function parseRepo(block: Block, repo: PlannedRepo): RepoEvidence {
+  const rcText = kv(block, 'rc');
+  const rc = kvInt(block, 'rc');
+  const text = block.raw.join('\n');
+  const discovery =
+    repo.kind === 'module'
+      ? { status: kvInt(block, 'discovery_status'), goImport: kv(block, 'go_import')?.trim() || null, message: rcText === '-' ? lastMeaningful(block.raw) : '' }
+      : null;
+  const ev: RepoEvidence = {
+    repo,
+    discovery,
+    url: kv(block, 'url') ?? null,
+    outcome: 'error',
+    rc,
+    ms: kvInt(block, 'ms'),
+    knownHost: null,
+    message: lastMeaningful(block.raw),
+  };
+  if (rcText === '-') return { ...ev, outcome: 'error' };
+  if (rc === 127) return { ...ev, outcome: 'no_git' };
+  if (rc === 0) return { ...ev, outcome: 'ok', message: '' };
+  if (killedByTimeout(rc)) return { ...ev, outcome: 'timeout' };
+  const hit = GIT_FAILURES.find(([re]) => re.test(text));
+  return { ...ev, outcome: hit ? hit[1] : 'error', message: gitMessage(block.raw) };
+}
+
+/** The line of git's output that says what went wrong (`fatal:` lines win over hints). */
+function gitMessage(raw: string[]): string {
+  const lines = raw.map((l) => l.trim()).filter(Boolean);
+  const pick = lines.find((l) => /^fatal:|^remote:|denied|failed/i.test(l) && !/^fatal: Could not read from remote/.test(l)) ?? lines.at(-1) ?? '';
+  return pick.slice(0, 300);
 }
 
 const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;

@@ -135,13 +135,16 @@ export function encodePlan(plan: ProbePlan): string {
   const secs = (plan.timeoutMs / 1000).toFixed(1);
   const wholeSecs = Math.max(1, Math.ceil(plan.timeoutMs / 1000));
   const lines = [`timeout ${secs} ${wholeSecs}`];
-  for (const t of plan.targets) {
-    const fields = [t.key, t.host, String(t.port), t.tls ? '1' : '0', t.httpUrl ?? '-', t.httpProxy ?? '-'];
+  const line = (kind: string, fields: string[]) => {
     for (const f of fields) {
       if (!isSafeField(f)) throw new Error(`plan field not safe for the agent wire: ${JSON.stringify(f)}`);
     }
-    lines.push(['target', ...fields].join(' '));
-  }
+    lines.push([kind, ...fields].join(' '));
+  };
+  for (const t of plan.targets) line('target', [t.key, t.host, String(t.port), t.tls ? '1' : '0', t.httpUrl ?? '-', t.httpProxy ?? '-']);
+  // Paths with whitespace cannot cross `read`; they are reported unprobed rather than mangled.
+  for (const p of plan.paths) if (p.path !== null && isSafeField(p.path)) line('fs', [p.key, p.variable, p.path]);
+  for (const r of plan.repos) line('repo', [r.key, r.kind, r.url, r.host]);
   lines.push('go');
   return lines.join('\n') + '\n';
 }

@@ -6,7 +6,9 @@
 import { isIP } from 'node:net';
 import yargs from 'yargs';
 import { UsageError } from '../errors.js';
-import type { DoctorOptions, UserTarget } from '../options.js';
+import { isSafeField } from '../agent/wire.js';
+import type { DoctorOptions, PrivateRepo, UserTarget } from '../options.js';
+import { netrcSecrets, envSecrets, splitEnv } from '../secrets.js';
 
 export type ParsedArgs = { kind: 'run'; options: DoctorOptions } | { kind: 'exit'; code: 0; output: string };
 
@@ -67,6 +69,50 @@ export function parseAddHost(value: string): string {
   return `${host}:${ip}`;
 }
 
+const REPO_HINT =
+  'e.g. --private-repo https://git.corp.example/acme/lib.git, ssh://git@git.corp.example/acme/lib.git, git@git.corp.example:acme/lib.git or git.corp.example/acme/lib';
+
+/** A --private-repo: an https or ssh git URL, scp-like `user@host:path`, or a module path. */
+export function parsePrivateRepo(value: string): PrivateRepo {
+  const bad = (why: string) => new UsageError(`--private-repo ${JSON.stringify(value)}: ${why}`, REPO_HINT);
+  if (!isSafeField(value)) throw bad('unexpected characters');
+  if (/^(https?|ssh):\/\//i.test(value)) {
+    let u: URL;
+    try {
+      u = new URL(value);
+    } catch {
+      throw bad('not a valid URL');
+    }
+    const host = u.hostname.replace(/^\[|\]$/g, '');
+    if (!validHost(host) || u.pathname.length < 2) throw bad('expected SCHEME://HOST[:PORT]/PATH');
+    if (u.password || (u.username && u.protocol !== 'ssh:')) {
+      throw bad('credentials do not belong in the URL (they would be printed and logged): use --netrc FILE or GOMOD_DOCTOR_GIT_TOKEN');
+    }
+    return { input: value, kind: u.protocol === 'ssh:' ? 'ssh' : 'https', url: value, host };
+  }
+  const scp = /^(?:[A-Za-z0-9._-]+@)?([A-Za-z0-9.-]+):(?!\/\/)([^:].*)$/.exec(value);
+  if (scp && validHost(scp[1]!)) return { input: value, kind: 'ssh', url: value, host: scp[1]! };
+  const mod = /^([a-z0-9][a-z0-9-]*(?:\.[a-z0-9][a-z0-9-]*)+)(\/[A-Za-z0-9._~+-]+)+$/.exec(value);
+  if (mod) return { input: value, kind: 'module', url: value, host: mod[1]! };
+  throw bad('not a git URL or a module path');
+}
+
+/** docker run -v SRC:DST[:OPTS]: a named volume or host path, an absolute container path. */
+export function parseVolume(value: string): string {
+  const m = /^([^:]+):(\/[^:]*)(?::([a-zA-Z,]+))?$/.exec(value);
+  const opts = m?.[3]?.split(',') ?? [];
+  if (!m || !opts.every((o) => ['ro', 'rw', 'z', 'Z', 'nocopy', 'cached', 'delegated', 'consistent'].includes(o))) {
+    throw new UsageError(`--volume ${JSON.stringify(value)} is not SRC:DST[:ro]`, 'e.g. -v gomodcache:/go/pkg/mod:ro, as docker run -v');
+  }
+  return value;
+}
+
+/** Netrc lines for GOMOD_DOCTOR_GIT_TOKEN: one per https private-repo host. */
+export function tokenNetrc(repos: PrivateRepo[], token: string, user: string): string {
+  const hosts = [...new Set(repos.filter((r) => r.kind !== 'ssh').map((r) => r.host))];
+  return hosts.map((h) => `machine ${h} login ${user} password ${token}\n`).join('');
+}
+
 export function parseDuration(flag: string, value: string | number): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s)?$/.exec(String(value).trim());
   const ms = m ? Number(m[1]) * (m[2] === 'ms' ? 1 : 1000) : NaN;
@@ -124,6 +170,12 @@ export function parseArgs(argv: string[], io: ArgsIo): ParsedArgs {
     .option('ca-cert', { type: 'string', describe: 'PEM file of an extra CA the probes trust (corporate TLS interception)' })
     .option('json', { type: 'boolean', default: false, describe: 'print one JSON document (contract: docs/json.md)' })
     .option('format', { choices: ['table', 'json'] as const, describe: 'output format' })
+    .option('volume', { alias: 'v', type: 'string', array: true, describe: 'SRC:DST[:ro] mount, as docker run -v (e.g. the CI module cache)' })
+    .option('private-repo', { type: 'string', array: true, describe: 'private git repo (https/ssh URL) or module path to check access to' })
+    .option('netrc', { type: 'string', describe: 'netrc file with credentials for private repos (shipped into the probe only, never printed)' })
+    .option('ssh-key', { type: 'string', describe: 'private key file for ssh private repos (shipped into the probe only)' })
+    .option('ssh-agent', { type: 'boolean', default: false, describe: "forward this shell's SSH agent (SSH_AUTH_SOCK) into the probe" })
+    .option('gomod', { type: 'string', describe: "the build's go.mod: check this toolchain satisfies its go/toolchain lines" })
     .option('debug', { type: 'boolean', default: false, describe: 'log engine calls and show stacks on errors' })
     .example('gomod-doctor --image golang:1.23-alpine', 'probe the official image as its own user')
     .example('gomod-doctor -i mybuilder --network corp --dns 10.0.0.2 -e HTTPS_PROXY=http://proxy:3128', 'probe as the build would run')
@@ -167,6 +219,23 @@ export function parseArgs(argv: string[], io: ArgsIo): ParsedArgs {
       throw new UsageError(`--ca-cert ${a['ca-cert']} holds no PEM certificate (-----BEGIN CERTIFICATE-----)`);
     }
   }
+  const privateRepos = (a['private-repo'] ?? []).map(parsePrivateRepo);
+  let netrcText = a.netrc !== undefined ? readOrFail(io, a.netrc, '--netrc') : null;
+  if (netrcText !== null && !/\b(machine|default)\b/.test(netrcText)) {
+    throw new UsageError(`--netrc ${a.netrc} has no machine or default entry`);
+  }
+  const token = io.env.GOMOD_DOCTOR_GIT_TOKEN;
+  if (token) netrcText = (netrcText ?? '') + tokenNetrc(privateRepos, token, io.env.GOMOD_DOCTOR_GIT_USER || 'oauth2');
+  let sshKeyText: string | null = null;
+  if (a['ssh-key'] !== undefined) {
+    sshKeyText = readOrFail(io, a['ssh-key'], '--ssh-key');
+    if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(sshKeyText)) throw new UsageError(`--ssh-key ${a['ssh-key']} holds no private key`);
+    if (!sshKeyText.endsWith('\n')) sshKeyText += '\n';
+  }
+  const sshAgentSocket = a['ssh-agent'] ? (io.env.SSH_AUTH_SOCK ?? '') : null;
+  if (sshAgentSocket === '') throw new UsageError('--ssh-agent: SSH_AUTH_SOCK is not set in this shell', 'start an agent: eval "$(ssh-agent)" && ssh-add');
+  const gomod = a.gomod !== undefined ? { path: a.gomod, text: readOrFail(io, a.gomod, '--gomod') } : null;
+  const secrets = [...(netrcText ? netrcSecrets(netrcText) : []), ...(token ? [token] : []), ...envSecrets(splitEnv(env))];
   return {
     kind: 'run',
     options: {
@@ -183,6 +252,15 @@ export function parseArgs(argv: string[], io: ArgsIo): ParsedArgs {
       caCertPem,
       format: a.json ? 'json' : (a.format ?? 'table'),
       debug: a.debug,
+      volumes: (a.volume ?? []).map(parseVolume),
+      privateRepos,
+      netrcText,
+      sshKeyText,
+      sshAgentSocket,
+      gomod,
+      dockerConfigEnv: [],
+      dockerConfigSource: null,
+      secrets,
     },
   };
 }

@@ -6,13 +6,16 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import createDebug from 'debug';
 import ora from 'ora';
+import { configProxyEnv, dockerConfigPath } from '../engine/docker-config.js';
 import { DockerEngine, engineEndpoint } from '../engine/docker.js';
 import type { Engine } from '../engine/types.js';
 import { DoctorError } from '../errors.js';
 import { ExitCode } from '../model.js';
+import type { DoctorOptions } from '../options.js';
 import { renderJson } from '../render/json.js';
 import { sanitizeLine } from '../render/sanitize.js';
 import { renderTable } from '../render/table.js';
+import { envSecrets, scrub, urlPasswords } from '../secrets.js';
 import { buildReport } from '../runner/report.js';
 import { collectEvidence } from '../runner/run.js';
 import { parseArgs } from './args.js';
@@ -44,6 +47,7 @@ export async function run(io: CliIo): Promise<ExitCode> {
     }
     const opts = parsed.options;
     debugMode = opts.debug;
+    loadDockerConfigProxies(opts, io);
     if (opts.debug) createDebug.enable('gomod-doctor:*');
     engine = io.engine ?? new DockerEngine(engineEndpoint(io.env));
     // Spinner only for a person at a terminal: never in CI logs or pipes.
@@ -61,9 +65,9 @@ export async function run(io: CliIo): Promise<ExitCode> {
       spinner.stop();
       const report = buildReport(outcome.evidence, { version: VERSION, startedAt: started, durationMs: Date.now() - started.getTime() });
       const useColor = !!io.stdout.isTTY && !('NO_COLOR' in io.env) && io.env.TERM !== 'dumb';
-      io.stdout.write(
-        opts.format === 'json' ? renderJson(report) : renderTable(report, { color: useColor, width: io.stdout.columns || 160 }),
-      );
+      const text = opts.format === 'json' ? renderJson(report) : renderTable(report, { color: useColor, width: io.stdout.columns || 160 });
+      // Checks redact what they know is secret; this catches anything echoed back (a server, a log line).
+      io.stdout.write(scrub(text, [...opts.secrets, ...envSecrets(outcome.evidence.env)]));
       return report.summary.fail > 0 ? ExitCode.CheckFailed : ExitCode.Ok;
     } finally {
       spinner.stop();
@@ -73,6 +77,29 @@ export async function run(io: CliIo): Promise<ExitCode> {
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+  }
+}
+
+/**
+ * Add the proxies the docker CLI would inject from its config.json. A config.json
+ * that does not parse is the docker CLI's problem too: warn, as it does, and go on.
+ */
+function loadDockerConfigProxies(opts: DoctorOptions, io: CliIo): void {
+  const path = dockerConfigPath(io.env);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return; // No config.json: nothing to inject, as for the docker CLI.
+  }
+  try {
+    const found = configProxyEnv(text, engineEndpoint(io.env), opts.env);
+    if (!found) return;
+    opts.dockerConfigEnv = found.env;
+    opts.dockerConfigSource = `${path} (proxies.${found.key})`;
+    opts.secrets.push(...found.env.flatMap((e) => urlPasswords(e)));
+  } catch (err) {
+    io.stderr.write(`gomod-doctor: warning: ignoring ${sanitizeLine(path)}: ${sanitizeLine((err as Error).message)}\n`);
   }
 }
 

@@ -173,6 +173,7 @@ export class DockerEngine implements Engine {
           NetworkMode: spec.network ?? undefined,
           Dns: spec.dns.length ? spec.dns : undefined,
           ExtraHosts: spec.addHosts.length ? spec.addHosts : undefined,
+          Binds: spec.binds.length ? spec.binds : undefined,
           // A probe needs little; bound it so a runaway image cannot hurt the host.
           Memory: 512 * 1024 * 1024,
           PidsLimit: 512,

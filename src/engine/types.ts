@@ -39,6 +39,8 @@ export interface AgentSpec {
   dns: string[];
   addHosts: string[];
   platform: string | null;
+  /** Binds as docker run -v: what the user asked for (-v, --ssh-agent), nothing else. */
+  binds: string[];
   files: AgentFile[];
   labels: Record<string, string>;
   /** Hard bound on the whole container lifetime. */

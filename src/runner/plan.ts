@@ -1,9 +1,9 @@
 /**
  * Options + what the image says → the probe plan. Pure.
  */
-import { goProxyFor } from '../go/http-proxy.js';
+import { goProxyFor, normalizeProxyUrl } from '../go/http-proxy.js';
 import { DEFAULT_GOPROXY, DEFAULT_GOSUMDB, parseGoproxy, sumdbEndpoint } from '../go/goproxy-list.js';
-import type { ImageFacts, PlannedTarget, ProbePlan, TargetRole } from '../model.js';
+import type { ImageFacts, PlannedPath, PlannedRepo, PlannedTarget, ProbePlan, TargetRole } from '../model.js';
 import type { DoctorOptions } from '../options.js';
 
 /** The canary request of the module proxy protocol (field guide: rsc.io/quote is tiny). */
@@ -36,6 +36,56 @@ export function goSetting(name: string, facts: ImageFacts, env: Record<string, s
   const fromGo = facts.goEnv?.[name];
   if (fromGo !== undefined) return fromGo;
   return env[name] ?? fallback;
+}
+
+/** Proxy variables as the go command, git/curl and the docker CLI spell them. */
+export const PROXY_VARS = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'ALL_PROXY', 'all_proxy', 'NO_PROXY', 'no_proxy'] as const;
+
+/** Every distinct proxy the go command or git could use, normalised (no scheme → http://). */
+export function proxyUrls(env: Record<string, string>): string[] {
+  const urls = new Set<string>();
+  for (const name of PROXY_VARS) {
+    if (/no_proxy/i.test(name) || !env[name]) continue;
+    const u = normalizeProxyUrl(env[name]!);
+    if (u && /^(https?|socks5h?):\/\//i.test(u)) urls.add(u);
+  }
+  return [...urls];
+}
+
+/**
+ * The directories the go command writes, as it derives them (cmd/go/internal/cfg):
+ * GOPATH defaults to $HOME/go, GOMODCACHE to GOPATH[0]/pkg/mod, GOCACHE to
+ * $XDG_CACHE_HOME/go-build or $HOME/.cache/go-build, "off" when neither is set.
+ * A null path is undefined; `note` says why, in the go command's words.
+ */
+export function goPaths(facts: ImageFacts, env: Record<string, string>): Array<Omit<PlannedPath, 'key'>> {
+  const home = facts.home ?? env.HOME ?? '';
+  const fromGo = (name: string) => facts.goEnv?.[name];
+  const gopath = (fromGo('GOPATH') ?? env.GOPATH ?? (home ? `${home}/go` : '')).split(':')[0] ?? '';
+  const modcache = fromGo('GOMODCACHE') ?? env.GOMODCACHE ?? (gopath ? `${gopath}/pkg/mod` : '');
+  const xdg = env.XDG_CACHE_HOME ?? '';
+  let gocache = fromGo('GOCACHE') ?? env.GOCACHE ?? (xdg ? `${xdg}/go-build` : home ? `${home}/.cache/go-build` : 'off');
+  const out: Array<Omit<PlannedPath, 'key'>> = [];
+  const add = (variable: string, path: string, note: string | null = null) =>
+    out.push(path && path !== 'off' && path.startsWith('/') ? { variable, path, note } : { variable, path: null, note: note ?? `${variable} is "${path}", not an absolute path` });
+  add('GOMODCACHE', modcache, modcache ? null : 'module cache not found: neither GOMODCACHE nor GOPATH is set');
+  if (gocache === 'off') gocache = '';
+  add('GOCACHE', gocache, gocache ? null : 'GOCACHE is not defined and neither $XDG_CACHE_HOME nor $HOME are defined');
+  add('GOPATH', gopath, gopath ? null : 'GOPATH is not set ($HOME is not defined)');
+  add('HOME', home, home ? null : '$HOME is not defined');
+  add('TMPDIR', env.TMPDIR || '/tmp');
+  if (xdg) add('XDG_CACHE_HOME', xdg);
+  return out;
+}
+
+/** Hosts GOPRIVATE names literally (`git.corp.example/*` → git.corp.example); globbed hosts cannot be probed. */
+export function privateHosts(goprivate: string): string[] {
+  const hosts = new Set<string>();
+  for (const pattern of goprivate.split(',')) {
+    const first = pattern.trim().split('/')[0] ?? '';
+    if (first.includes('.') && !/[*?[\]\\]/.test(first) && !first.includes(':')) hosts.add(first.toLowerCase());
+  }
+  return [...hosts];
 }
 
 function portOf(u: URL): number {
@@ -74,10 +124,34 @@ export function planProbes(opts: DoctorOptions, facts: ImageFacts, env: Record<s
     }
   }
   for (const t of opts.targets) add(t.host, t.port, 'user', t.port !== 80, t.proxyUrl);
-  const targets = [...byHostPort.values()].map((t, i) => ({
+  const goprivate = goSetting('GOPRIVATE', facts, env, '');
+  for (const host of privateHosts(goprivate)) add(host, 443, 'private', true, null);
+  for (const r of opts.privateRepos) {
+    if (r.kind === 'https') {
+      const u = new URL(r.url);
+      add(u.hostname, portOf(u), 'private', u.protocol === 'https:', null);
+    }
+  }
+  const targets: PlannedTarget[] = [...byHostPort.values()].map((t, i) => ({
     ...t,
     key: `t${i}`,
     httpProxy: t.httpUrl ? goProxyFor(t.httpUrl, env) : null,
   }));
-  return { timeoutMs: opts.timeoutMs, targets, extraCa: opts.caCertPem !== null };
+  // Each proxy in the environment: reach it, then CONNECT through it to the first module proxy.
+  const firstProxy = targets.find((t) => t.roles.includes('goproxy') && t.httpUrl)?.httpUrl ?? `https://proxy.golang.org${CANARY_LIST_PATH}`;
+  for (const proxy of proxyUrls(env)) {
+    const u = new URL(proxy);
+    targets.push({
+      key: `p${targets.length}`,
+      host: u.hostname.replace(/^\[|\]$/g, '').toLowerCase(),
+      port: Number(u.port || (u.protocol === 'https:' ? 443 : u.protocol.startsWith('socks') ? 1080 : 80)),
+      roles: ['proxy'],
+      tls: false,
+      httpUrl: firstProxy,
+      httpProxy: proxy,
+    });
+  }
+  const paths: PlannedPath[] = goPaths(facts, env).map((p, i) => ({ ...p, key: `f${i}` }));
+  const repos: PlannedRepo[] = opts.privateRepos.map((r, i) => ({ key: `r${i}`, input: r.input, kind: r.kind, url: r.url, host: r.host }));
+  return { timeoutMs: opts.timeoutMs, targets, paths, repos, extraCa: opts.caCertPem !== null };
 }

@@ -2,12 +2,12 @@
  * One doctor run against an engine: image → container → facts → plan → probes →
  * Evidence. All Docker work goes through the injected Engine; the rest is pure calls.
  */
-import { parseDns, parseFacts, parseHttp, parseTcp, parseTls } from '../agent/parse.js';
+import { parseDns, parseFacts, parseFs, parseHttp, parseRepo, parseTcp, parseTls } from '../agent/parse.js';
 import { type Block, encodePlan, WireReader } from '../agent/wire.js';
 import type { Engine, EngineInfo, ImageConfig, PullProgress } from '../engine/types.js';
 import { LABEL_RUN, LABEL_TOOL } from '../engine/types.js';
 import { ProbeFailed } from '../errors.js';
-import type { Evidence, ImageFacts, ProbePlan, TargetEvidence } from '../model.js';
+import type { EnvVar, Evidence, FsEvidence, ImageFacts, ProbePlan, RepoEvidence, TargetEvidence } from '../model.js';
 import type { DoctorOptions } from '../options.js';
 import { mergeEnv, planProbes } from './plan.js';
 
@@ -44,8 +44,11 @@ export async function collectEvidence(opts: DoctorOptions, deps: RunDeps): Promi
   );
   await swept;
 
-  const env = mergeEnv(image.env, opts.env);
+  // The container's Env as the docker CLI would send it: config.json proxies first, then -e.
+  const containerEnv = [...opts.dockerConfigEnv, ...opts.env];
+  const env = mergeEnv(image.env, containerEnv);
   const user = opts.user ?? image.user;
+  const sshAgentMount = '/run/gomod-doctor/ssh-agent.sock';
   const reader = new WireReader();
   const blocks = new Map<string, Block>();
   // Assigned inside the stdout callback; the holder keeps TypeScript's narrowing honest.
@@ -67,14 +70,19 @@ export async function collectEvidence(opts: DoctorOptions, deps: RunDeps): Promi
     {
       image: opts.image,
       user,
-      env: opts.env,
+      env: opts.sshAgentSocket ? [...containerEnv, `SSH_AUTH_SOCK=${sshAgentMount}`] : containerEnv,
       network: opts.network,
       dns: opts.dns,
       addHosts: opts.addHosts,
       platform: opts.platform,
+      binds: [...opts.volumes, ...(opts.sshAgentSocket ? [`${opts.sshAgentSocket}:${sshAgentMount}`] : [])],
+      // Secrets live in the throwaway container's agent directory, never in an image layer;
+      // the agent copies them to 0600 files owned by the image user.
       files: [
         { name: 'agent.sh', content: deps.agentScript, mode: 0o755 },
         ...(opts.caCertPem ? [{ name: 'extra-ca.pem', content: opts.caCertPem, mode: 0o644 }] : []),
+        ...(opts.netrcText ? [{ name: 'netrc', content: opts.netrcText, mode: 0o644 }] : []),
+        ...(opts.sshKeyText ? [{ name: 'ssh-key', content: opts.sshKeyText, mode: 0o644 }] : []),
       ],
       labels: { [LABEL_TOOL]: 'gomod-doctor', [LABEL_RUN]: deps.runId },
       deadlineMs: agentDeadlineMs(opts.timeoutMs),
@@ -126,6 +134,15 @@ export async function collectEvidence(opts: DoctorOptions, deps: RunDeps): Promi
       http: http && t.httpUrl ? parseHttp(http, t.httpUrl, t.httpProxy) : null,
     };
   });
+  const paths: FsEvidence[] = donePlan.paths.map((p) => {
+    const block = blocks.get(`fs:${p.key}`);
+    if (block) return parseFs(block, p);
+    return { path: p, exists: false, isDir: false, probedAt: '', ownerUid: null, ownerGid: null, mode: null, writable: false, writeError: '', mountPoint: null, readOnlyMount: false, freeKb: null };
+  });
+  const repos: RepoEvidence[] = donePlan.repos.flatMap((r) => {
+    const block = blocks.get(`repo:${r.key}`);
+    return block ? [parseRepo(block, r)] : [];
+  });
   return {
     engine: engineInfo,
     image,
@@ -136,13 +153,34 @@ export async function collectEvidence(opts: DoctorOptions, deps: RunDeps): Promi
       user: user || 'root',
       facts,
       targets,
+      paths,
+      repos,
+      env: envWithSources(image.env, opts.dockerConfigEnv, opts.env),
       context: {
         network: opts.network,
         dns: opts.dns,
         addHosts: opts.addHosts,
         extraCa: opts.caCertPem !== null,
         timeoutMs: opts.timeoutMs,
+        gomod: opts.gomod,
+        privateRepos: opts.privateRepos.map((r) => r.input),
+        dockerConfig: opts.dockerConfigSource,
       },
     },
   };
+}
+
+/** The container's environment with where each variable came from (later sources win, as in docker). */
+export function envWithSources(imageEnv: string[], configEnv: string[], flagEnv: string[]): EnvVar[] {
+  const vars = new Map<string, EnvVar>();
+  const layer = (entries: string[], source: EnvVar['source']) => {
+    for (const e of entries) {
+      const i = e.indexOf('=');
+      if (i > 0) vars.set(e.slice(0, i), { name: e.slice(0, i), value: e.slice(i + 1), source });
+    }
+  };
+  layer(imageEnv, 'image');
+  layer(configEnv, 'docker-config');
+  layer(flagEnv, 'flag');
+  return [...vars.values()];
 }

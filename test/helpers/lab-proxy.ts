@@ -21,6 +21,13 @@ const QUOTE_TIMES: Record<string, string> = {
 };
 const QUOTE_MOD = 'module rsc.io/quote\n\nrequire rsc.io/sampler v1.3.0\n';
 
+/** A Go vanity import served on `?go-get=1`: `prefix` (host/path) lives in the `vcs` repo at `repoUrl`. */
+export interface GoImport {
+  prefix: string;
+  vcs: 'git';
+  repoUrl: string;
+}
+
 const info = (v: string): string => JSON.stringify({ Version: v, Time: QUOTE_TIMES[v] });
 
 /** Body for a module-proxy path, or undefined for 404. Only rsc.io/quote exists. */
@@ -35,12 +42,23 @@ function route(path: string): { type: string; body: string } | undefined {
   return undefined;
 }
 
-/** A request handler serving the fake proxy and logging each request into `log`. */
-export function proxyHandler(log: LabRequest[]) {
+/** The go-get=1 discovery page for `host` + `path` (the path itself or below a prefix), if any. */
+function goGetPage(imports: GoImport[], host: string, path: string): string | undefined {
+  const importPath = `${host.replace(/:\d+$/, '')}${path}`.replace(/\/$/, '');
+  const hit = imports.find((i) => importPath === i.prefix || importPath.startsWith(`${i.prefix}/`));
+  if (!hit) return undefined;
+  const meta = `<meta name="go-import" content="${hit.prefix} ${hit.vcs} ${hit.repoUrl}">`;
+  return `<!DOCTYPE html>\n<html><head>${meta}</head><body>go get ${hit.prefix}</body></html>\n`;
+}
+
+/** A request handler serving the fake proxy (and go-get=1 pages for `goImports`), logging each request into `log`. */
+export function proxyHandler(log: LabRequest[], goImports: GoImport[] = []) {
   return (req: IncomingMessage, res: ServerResponse): void => {
     const path = req.url ?? '/';
     log.push({ method: req.method ?? '', host: req.headers.host ?? '', path, port: req.socket.localPort ?? 0 });
-    const hit = route(path.split('?')[0]!);
+    const [pathname, query = ''] = path.split('?') as [string, string?];
+    const page = new URLSearchParams(query).get('go-get') === '1' ? goGetPage(goImports, req.headers.host ?? '', pathname) : undefined;
+    const hit = page !== undefined ? { type: 'text/html; charset=utf-8', body: page } : route(pathname);
     const body = hit?.body ?? 'not found';
     res.writeHead(hit ? 200 : 404, {
       'content-type': hit?.type ?? 'text/plain; charset=utf-8',

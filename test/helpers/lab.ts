@@ -1,5 +1,6 @@
 // The fixture lab shared by the e2e tests: a docker bridge network whose gateway IP hosts fake
-// DNS, a fake Go module proxy and one server per network/TLS fault, plus a blackhole address.
+// DNS, a fake Go module proxy, one server per network/TLS fault, HTTP forward proxies and a
+// private git host (HTTPS and SSH), plus a blackhole address.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,10 +12,24 @@ import { join } from 'node:path';
 import { docker } from './engine.js';
 import { makeLabCerts, type KeyCert } from './lab-certs.js';
 import { DEFAULT_NAMES, startDns, type DnsAnswer, type LabDns } from './lab-dns.js';
+import { forwardProxyServer, PROXY_PASSWORD, PROXY_USER, type ProxyRequest } from './lab-forward-proxy.js';
+import { startGit, type LabGit } from './lab-git.js';
 import { proxyHandler, type LabRequest } from './lab-proxy.js';
 
 export type { DnsAnswer, LabDns } from './lab-dns.js';
 export type { LabRequest } from './lab-proxy.js';
+export { PROXY_PASSWORD, PROXY_USER, type ProxyRequest } from './lab-forward-proxy.js';
+export {
+  GIT_HOST,
+  GIT_HTTP_PASSWORD,
+  GIT_HTTP_USER,
+  GIT_REPO_PATH,
+  GIT_SSH_USER,
+  GIT_TAG,
+  VANITY_IMPORT_PATH,
+  type LabGit,
+  type SshEvent,
+} from './lab-git.js';
 
 /** Label on everything the tests create, so a sweep can find it. */
 export const TEST_LABEL = 'org.gomod-doctor.test';
@@ -40,6 +55,10 @@ export interface LabPorts {
   notYetValid: number;
   /** Nothing listens here: connections are refused at once. */
   refused: number;
+  /** HTTP forward proxy (CONNECT and absolute-URI requests), no auth; every target maps to the gateway. */
+  forwardProxy: number;
+  /** Same, but answers 407 unless `Proxy-Authorization: Basic` carries PROXY_USER / PROXY_PASSWORD. */
+  authProxy: number;
 }
 
 /** A running lab; `stop()` undoes all of it. */
@@ -64,6 +83,10 @@ export interface Lab {
   dns: LabDns;
   /** Every HTTP(S) request the lab servers received, oldest first (tests may clear it). */
   requests: LabRequest[];
+  /** Every request the forward proxies received, oldest first (tests may clear it). */
+  proxyLog: ProxyRequest[];
+  /** The private git host: repo, HTTPS and SSH servers, keys, known_hosts, vanity import. */
+  git: LabGit;
   /** Close the servers, drop the firewall rule and address, remove the network. Idempotent. */
   stop(): Promise<void>;
 }
@@ -183,7 +206,6 @@ export async function startLab(): Promise<Lab> {
     undo.push(() => dns.close());
 
     const requests: LabRequest[] = [];
-    const handler = proxyHandler(requests);
     const serve = async (server: net.Server, port: number): Promise<number> => {
       undo.push(() => closeServer(server));
       return listen(tracked(server), port, gateway);
@@ -191,7 +213,14 @@ export async function startLab(): Promise<Lab> {
     // SECLEVEL=0: busybox wget's TLS sends no signature_algorithms, so the server must sign with
     // RSA+SHA1, which OpenSSL 3 refuses at the default level. Go and curl negotiate TLS 1.3 anyway.
     const tlsOpts = { ciphers: 'DEFAULT:@SECLEVEL=0' };
+
+    // The git host first: the port-443 server's go-get=1 page names its HTTPS port.
+    const git = await startGit({ gateway, dir, tls: { ...tlsOpts, ...certs.good }, requests, serve });
+    const handler = proxyHandler(requests, [{ prefix: git.vanityPath, vcs: 'git', repoUrl: git.vanityRepoUrl }]);
     const tlsServer = (kc: KeyCert) => https.createServer({ ...tlsOpts, key: kc.key, cert: kc.cert }, handler);
+
+    const proxyLog: ProxyRequest[] = [];
+    const auth = { user: PROXY_USER, password: PROXY_PASSWORD };
 
     const stallServer = net.createServer(() => undefined); // accept, then say nothing
 
@@ -204,10 +233,26 @@ export async function startLab(): Promise<Lab> {
       wrongName: await serve(tlsServer(certs.wrongName), 0),
       expired: await serve(tlsServer(certs.expired), 0),
       notYetValid: await serve(tlsServer(certs.notYetValid), 0),
-      refused: await closedPort(gateway),
+      forwardProxy: await serve(forwardProxyServer({ proxy: 'forward', gateway, log: proxyLog }), 0),
+      authProxy: await serve(forwardProxyServer({ proxy: 'auth', gateway, log: proxyLog, auth }), 0),
+      refused: await closedPort(gateway), // last: no later bind may take the port it let go
     };
 
-    return { network: name, bridge, subnet, gateway, blackhole, caFile, caPem: certs.caPem, ports, dns, requests, stop };
+    return {
+      network: name,
+      bridge,
+      subnet,
+      gateway,
+      blackhole,
+      caFile,
+      caPem: certs.caPem,
+      ports,
+      dns,
+      requests,
+      proxyLog,
+      git,
+      stop,
+    };
   } catch (err) {
     await stop().catch(() => undefined);
     throw err;

@@ -17,10 +17,18 @@ const importsOf = (text: string) => [...text.matchAll(/^import[^'"]*['"]([^'"]+)
 
 const test = suite('architecture');
 
-test('checks/ imports only src/model.ts and itself: no Docker, network or filesystem', () => {
+test('checks/ imports only src/model.ts, the pure Go rules in src/go/ and itself: no Docker, network or filesystem', () => {
   for (const file of tsFiles('checks')) {
     for (const spec of importsOf(read(file))) {
-      assert.ok(spec.startsWith('./') || spec === '../src/model.js', `${file} imports ${spec}`);
+      assert.ok(spec.startsWith('./') || spec === '../src/model.js' || /^\.\.\/src\/go\/[a-z-]+\.js$/.test(spec), `${file} imports ${spec}`);
+    }
+  }
+});
+
+test('src/go/ is pure: it imports only itself and node:net/node:url helpers', () => {
+  for (const file of tsFiles('src/go')) {
+    for (const spec of importsOf(read(file))) {
+      assert.ok(spec.startsWith('./') || spec === 'node:net' || spec === 'node:url', `${file} imports ${spec}`);
     }
   }
 });

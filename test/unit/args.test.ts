@@ -62,6 +62,15 @@ const DEFAULTS: DoctorOptions = {
   caCertPem: null,
   format: 'table',
   debug: false,
+  volumes: [],
+  privateRepos: [],
+  netrcText: null,
+  sshKeyText: null,
+  sshAgentSocket: null,
+  gomod: null,
+  dockerConfigEnv: [],
+  dockerConfigSource: null,
+  secrets: [],
 };
 
 const Mapping = suite('parseArgs: argv → DoctorOptions');
