@@ -3,7 +3,12 @@
  * image user (or from the environment when the image has no go), each validated by
  * the go command's own rules. Pure over Evidence.
  */
+import { lintGoauth } from '../src/go/goauth.js';
+import { lintGoflags } from '../src/go/goflags.js';
+import { goModLookup, parseGotoolchain, toolchainNeed } from '../src/go/gomod-file.js';
 import { DEFAULT_GOPROXY, DEFAULT_GOSUMDB, parseGoproxy } from '../src/go/goproxy-list.js';
+import { localGoVersion } from '../src/go/gover.js';
+import { lintPrivatePatterns, matchPrefixPatterns } from '../src/go/module-pattern.js';
 import type { CheckResult, Evidence } from '../src/model.js';
 import { goValue, type ImageCheck, sourceName, userRef } from './check.js';
 
@@ -137,5 +142,149 @@ export const goEnvGosumdb = {
     }
     const kind = parts.length > 1 ? ' · custom database with its key' : '';
     return [row('GOSUMDB', 'pass', `${shown}${kind}${url ? ` · via ${url}` : ''}`)];
+  },
+} satisfies ImageCheck;
+
+/** The module path a private repo serves (host/path, no scheme, user or .git), as GOPRIVATE patterns see it. */
+export function modulePathOf(repo: { kind: string; url: string; host: string }): string {
+  if (repo.kind === 'module') return repo.url;
+  const scp = /^(?:[^@/]+@)?([^:/]+):(?!\/\/)(.*)$/.exec(repo.url);
+  const path = scp ? scp[2]! : repo.url.replace(/^[a-z]+:\/\/[^/]+/i, '');
+  return `${repo.host}/${path.replace(/^\/+/, '').replace(/\.git$/, '')}`;
+}
+
+function goVersionOf(ev: Evidence): string | undefined {
+  const v = ev.facts.goEnv?.GOVERSION;
+  return v && localGoVersion(v) ? v : undefined;
+}
+
+/** go-env.private: GOPRIVATE/GONOPROXY/GONOSUMDB patterns, and whether they cover the private repos. */
+export const goEnvPrivate = {
+  id: 'go-env.private',
+  category: 'go-env',
+  title: 'GOPRIVATE, GONOPROXY, GONOSUMDB',
+  evaluate(ev: Evidence): Row[] {
+    const goprivate = goValue(ev, 'GOPRIVATE');
+    const noproxy = goValue(ev, 'GONOPROXY') || goprivate;
+    const nosumdb = goValue(ev, 'GONOSUMDB') || goprivate;
+    const modules = ev.repos.map((r) => modulePathOf(r.repo));
+    if (!goprivate && !goValue(ev, 'GONOPROXY') && !goValue(ev, 'GONOSUMDB') && modules.length === 0) return [];
+    const rows: Row[] = [];
+    for (const name of ['GOPRIVATE', 'GONOPROXY', 'GONOSUMDB']) {
+      for (const p of lintPrivatePatterns(goValue(ev, name), name)) {
+        rows.push(row(name, p.severity === 'error' ? 'fail' : 'warn', `${name} entry ${JSON.stringify(p.pattern)}: ${p.problem}`, { cause: 'go.pattern', fix: p.fix ? `${name}: ${p.fix}` : null, evidence: { ...p } }));
+      }
+    }
+    const viaProxy = parseGoproxy(goValue(ev, 'GOPROXY', DEFAULT_GOPROXY) || DEFAULT_GOPROXY).find((e) => e.kind === 'url');
+    const sumdbOff = (goValue(ev, 'GOSUMDB', DEFAULT_GOSUMDB) || DEFAULT_GOSUMDB).trim() === 'off';
+    for (const mod of modules) {
+      if (viaProxy && !matchPrefixPatterns(noproxy, mod)) {
+        rows.push(row(mod, 'fail', `no GOPRIVATE/GONOPROXY pattern matches ${mod}: the go command asks ${viaProxy.raw} for it, which cannot see private code (404/410) and learns its path`, {
+          cause: 'go.private_leak',
+          fix: `ENV GOPRIVATE=${mod.split('/').slice(0, 2).join('/')}/*${goprivate ? `,${goprivate}` : ''}`,
+        }));
+      } else if (!sumdbOff && !matchPrefixPatterns(nosumdb, mod)) {
+        rows.push(row(mod, 'fail', `GONOPROXY covers ${mod} but GONOSUMDB does not: its checksum is looked up in the public checksum database and the download fails ("verifying module: ... 404/410")`, {
+          cause: 'go.nosumdb_gap',
+          fix: `use GOPRIVATE (it sets both): ENV GOPRIVATE=${mod.split('/').slice(0, 2).join('/')}/*`,
+        }));
+      }
+    }
+    if (rows.length === 0) {
+      const covered = modules.length ? ` · covers ${modules.join(', ')}` : '';
+      rows.push(row('GOPRIVATE', 'pass', `GOPRIVATE=${goprivate || '(unset)'}${goValue(ev, 'GONOPROXY') ? ` GONOPROXY=${goValue(ev, 'GONOPROXY')}` : ''}${goValue(ev, 'GONOSUMDB') ? ` GONOSUMDB=${goValue(ev, 'GONOSUMDB')}` : ''}${covered}`));
+    }
+    return rows;
+  },
+} satisfies ImageCheck;
+
+/** go-env.goinsecure: modules fetched without TLS verification. */
+export const goEnvGoinsecure = {
+  id: 'go-env.goinsecure',
+  category: 'go-env',
+  title: 'GOINSECURE',
+  evaluate(ev: Evidence): Row[] {
+    const value = goValue(ev, 'GOINSECURE');
+    if (!value) return [];
+    const lint = lintPrivatePatterns(value, 'GOINSECURE').map((p) => `${JSON.stringify(p.pattern)}: ${p.problem}`);
+    return [
+      row('GOINSECURE', 'warn', `GOINSECURE=${value}: modules matching it are fetched over plain HTTP or without certificate checks${lint.length ? `; ${lint.join('; ')}` : ''}`, {
+        cause: 'go.insecure',
+        fix: 'trust the server instead: install its CA in the image (update-ca-certificates) and drop GOINSECURE',
+      }),
+    ];
+  },
+} satisfies ImageCheck;
+
+/** go-env.goauth: GOAUTH (Go 1.24+) syntax, and whether this go knows it. */
+export const goEnvGoauth = {
+  id: 'go-env.goauth',
+  category: 'go-env',
+  title: 'GOAUTH',
+  evaluate(ev: Evidence): Row[] {
+    const value = goValue(ev, 'GOAUTH');
+    if (!value) return [];
+    const problems = lintGoauth(value, goVersionOf(ev));
+    if (problems.length === 0) return [row('GOAUTH', 'pass', `GOAUTH=${value}`)];
+    return problems.map((p) =>
+      row('GOAUTH', p.severity === 'fatal' ? 'fail' : p.severity === 'warning' ? 'warn' : 'pass', `GOAUTH entry ${JSON.stringify(p.entry)}: ${p.problem}`, {
+        cause: p.severity === 'info' ? null : 'go.goauth',
+        fix: p.severity === 'info' ? null : p.fix,
+      }),
+    );
+  },
+} satisfies ImageCheck;
+
+/** go-env.goflags: flags every go command in the build gets. */
+export const goEnvGoflags = {
+  id: 'go-env.goflags',
+  category: 'go-env',
+  title: 'GOFLAGS',
+  evaluate(ev: Evidence): Row[] {
+    const value = goValue(ev, 'GOFLAGS');
+    if (!value.trim()) return [];
+    const vendor = ev.context.gomod?.vendor;
+    const problems = lintGoflags(value, goVersionOf(ev)).filter((p) => !(vendor && /-mod=vendor/.test(p.flag)));
+    if (problems.length === 0) return [row('GOFLAGS', 'pass', `GOFLAGS=${value}${vendor ? ' · vendor/modules.txt is next to --gomod' : ''}`)];
+    return problems.map((p) => {
+      const noVendor = /-mod=vendor/.test(p.flag) && ev.context.gomod && !vendor ? ` — and there is no vendor/modules.txt next to ${ev.context.gomod.path}` : '';
+      const status: Row['status'] = p.severity === 'fatal' || p.severity === 'error' || noVendor ? 'fail' : p.severity === 'warning' ? 'warn' : 'pass';
+      return row('GOFLAGS', status, `GOFLAGS entry ${p.flag}: ${p.problem}${noVendor}${p.message ? ` ("${p.message}")` : ''}`, { cause: status === 'pass' ? null : 'go.goflags', fix: status === 'pass' ? null : p.fix });
+    });
+  },
+} satisfies ImageCheck;
+
+/** go-env.toolchain: GOTOOLCHAIN, and whether this go satisfies --gomod's go/toolchain lines. */
+export const goEnvToolchain = {
+  id: 'go-env.toolchain',
+  category: 'go-env',
+  title: 'Go toolchain',
+  evaluate(ev: Evidence): Row[] {
+    const gotoolchain = goValue(ev, 'GOTOOLCHAIN');
+    const gomod = ev.context.gomod;
+    const local = goVersionOf(ev);
+    if (!gomod && !gotoolchain) return [];
+    if (gotoolchain) {
+      const setting = parseGotoolchain(gotoolchain);
+      if (!setting.ok) return [row('GOTOOLCHAIN', 'fail', setting.error, { cause: 'go.toolchain', fix: 'ENV GOTOOLCHAIN=local  (or auto, or go1.N.P+auto)' })];
+    }
+    if (!gomod) return [row('GOTOOLCHAIN', 'pass', `GOTOOLCHAIN=${gotoolchain}`)];
+    if (!local) return [row(gomod.path, 'skip', 'no go version to compare with (no go command in the image)', { cause: 'tool.missing' })];
+    const need = toolchainNeed(local, gomod.text, gotoolchain, { filename: gomod.path });
+    const evidence = { ...need, local, gotoolchain };
+    if (need.action === 'ok') return [row(gomod.path, 'pass', `${local} satisfies ${gomod.path}: ${need.why}`, { evidence })];
+    if (need.action === 'switch') {
+      const how = need.via === 'download' ? `downloads ${need.toolchain} through GOPROXY first (the module golang.org/toolchain, ~70 MB, on every build without a cache)` : `runs ${need.toolchain} from PATH`;
+      return [
+        row(gomod.path, 'warn', `${local} is older than ${gomod.path} asks for: the go command ${how}`, {
+          cause: 'go.toolchain',
+          evidence,
+          fix: `build FROM golang:${need.toolchain.replace(/^go/, '')} (or newer) so no toolchain is downloaded`,
+        }),
+      ];
+    }
+    const wanted = (goModLookup(gomod.text, 'toolchain') || goModLookup(gomod.text, 'go')).replace(/^go/, '');
+    const message = (need.message ?? need.why).split('\n').join(' · ');
+    return [row(gomod.path, 'fail', message, { cause: 'go.toolchain', evidence, fix: `build FROM golang:${wanted || '<the go.mod version>'} (or newer); ${need.why}` })];
   },
 } satisfies ImageCheck;

@@ -9,7 +9,7 @@ import { dnsResolve } from './dns.js';
 import { httpGoproxy } from './http.js';
 import { authCredentials, authGit, authRepo } from './auth.js';
 import { fsWritable } from './fs.js';
-import { goEnvGo, goEnvGoproxy, goEnvGosumdb } from './go-env.js';
+import { goEnvGo, goEnvGoauth, goEnvGoflags, goEnvGoinsecure, goEnvGoproxy, goEnvGosumdb, goEnvPrivate, goEnvToolchain } from './go-env.js';
 import { dnsResolver, engineProbe } from './image.js';
 import { proxyEnvNoProxy, proxyEnvProxy, proxyEnvVars } from './proxy-env.js';
 import { tcpConnect } from './tcp.js';
@@ -23,6 +23,11 @@ export const IMAGE_CHECKS: ImageCheck[] = [
   goEnvGo,
   goEnvGoproxy,
   goEnvGosumdb,
+  goEnvPrivate,
+  goEnvGoinsecure,
+  goEnvGoauth,
+  goEnvGoflags,
+  goEnvToolchain,
   fsWritable,
   authGit,
   authCredentials,

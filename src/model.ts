@@ -373,7 +373,7 @@ export interface RunContext {
   extraCa: boolean;
   timeoutMs: number;
   /** --gomod: the go.mod the build uses, for the toolchain check. */
-  gomod: { path: string; text: string } | null;
+  gomod: { path: string; text: string; vendor: boolean } | null;
   /** --private-repo values as given. */
   privateRepos: string[];
   /** Where docker config.json proxies came from, when any were injected. */

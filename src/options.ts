@@ -46,7 +46,7 @@ export interface DoctorOptions {
   /** --ssh-agent: the host's SSH_AUTH_SOCK, mounted into the container. */
   sshAgentSocket: string | null;
   /** --gomod: the go.mod the build uses. */
-  gomod: { path: string; text: string } | null;
+  gomod: { path: string; text: string; vendor: boolean } | null;
   /** Proxy variables the docker CLI would inject from its config.json (`proxies`), as KEY=VALUE. */
   dockerConfigEnv: string[];
   /** Which config.json and key they came from, for the report. */

@@ -4,6 +4,7 @@
  * the injected `readFile`, so the mapping is testable without a filesystem.
  */
 import { isIP } from 'node:net';
+import { dirname, join } from 'node:path';
 import yargs from 'yargs';
 import { UsageError } from '../errors.js';
 import { isSafeField } from '../agent/wire.js';
@@ -234,7 +235,7 @@ export function parseArgs(argv: string[], io: ArgsIo): ParsedArgs {
   }
   const sshAgentSocket = a['ssh-agent'] ? (io.env.SSH_AUTH_SOCK ?? '') : null;
   if (sshAgentSocket === '') throw new UsageError('--ssh-agent: SSH_AUTH_SOCK is not set in this shell', 'start an agent: eval "$(ssh-agent)" && ssh-add');
-  const gomod = a.gomod !== undefined ? { path: a.gomod, text: readOrFail(io, a.gomod, '--gomod') } : null;
+  const gomod = a.gomod !== undefined ? { path: a.gomod, text: readOrFail(io, a.gomod, '--gomod'), vendor: readable(io, join(dirname(a.gomod), 'vendor', 'modules.txt')) } : null;
   const secrets = [...(netrcText ? netrcSecrets(netrcText) : []), ...(token ? [token] : []), ...envSecrets(splitEnv(env))];
   return {
     kind: 'run',
@@ -263,6 +264,15 @@ export function parseArgs(argv: string[], io: ArgsIo): ParsedArgs {
       secrets,
     },
   };
+}
+
+function readable(io: ArgsIo, path: string): boolean {
+  try {
+    io.readFile(path);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function readOrFail(io: ArgsIo, path: string, flag: string): string {

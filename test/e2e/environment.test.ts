@@ -195,6 +195,59 @@ test('an image without go: go-env.go says so and the settings come from the envi
   assert.match(row(r.report, 'go-env.goproxy', 'GOPROXY').summary, 'GOPROXY=https://proxy.golang.org,direct (-e/--env-file)');
 });
 
+test('GOPRIVATE: a private repo not covered leaks to the public proxy (fail); covered passes; a URL-shaped pattern is flagged', async ({ lab, base }) => {
+  const args = ['--image', GOBUILDER_TAG, ...base, '-e', LAB_GOPROXY, '--private-repo', lab.git.httpsUrl];
+  const leak = await runJson(args);
+  const l = row(leak.report, 'go-env.private', 'git.lab.test/acme/private');
+  assert.is(l.status, 'fail');
+  assert.is(l.cause, 'go.private_leak');
+  assert.is(l.fix, 'ENV GOPRIVATE=git.lab.test/acme/*');
+  const ok = await runJson([...args, '-e', 'GOPRIVATE=git.lab.test']);
+  assert.is(row(ok.report, 'go-env.private', 'GOPRIVATE').status, 'pass');
+  const url = await runJson([...args, '-e', 'GOPRIVATE=https://git.lab.test/acme']);
+  const p = row(url.report, 'go-env.private', 'GOPRIVATE');
+  assert.is(p.cause, 'go.pattern');
+  assert.match(p.summary, 'https://git.lab.test/acme');
+  assert.is(row(url.report, 'go-env.private', 'git.lab.test/acme/private').cause, 'go.private_leak');
+});
+
+test('GOFLAGS, GOINSECURE, GOAUTH: a non-flag entry fails, GOINSECURE warns, GOAUTH on go1.19 is ignored', async ({ base }) => {
+  const r = await runJson(['--image', GOBUILDER_TAG, ...base, '-e', LAB_GOPROXY, '-e', 'GOFLAGS=mod=vendor', '-e', 'GOINSECURE=*.lab.test', '-e', 'GOAUTH=netrc']);
+  const flags = row(r.report, 'go-env.goflags', 'GOFLAGS');
+  assert.is(flags.status, 'fail');
+  assert.is(flags.cause, 'go.goflags');
+  assert.match(flags.summary, 'non-flag');
+  const insecure = row(r.report, 'go-env.goinsecure', 'GOINSECURE');
+  assert.is(insecure.status, 'warn');
+  assert.is(insecure.cause, 'go.insecure');
+  const auth = row(r.report, 'go-env.goauth', 'GOAUTH');
+  assert.is(auth.status, 'warn');
+  assert.match(auth.summary, /1\.24/);
+  const ok = await runJson(['--image', GOBUILDER_TAG, ...base, '-e', LAB_GOPROXY, '-e', 'GOFLAGS=-modcacherw']);
+  assert.is(row(ok.report, 'go-env.goflags', 'GOFLAGS').status, 'pass');
+});
+
+test('--gomod: a go line this toolchain cannot read fails with the go command\'s words; an older one passes', async ({ base, dir }) => {
+  const newer = join(dir, 'newer', 'go.mod');
+  mkdirSync(join(dir, 'newer'), { recursive: true });
+  writeFileSync(newer, 'module example.com/app\n\ngo 1.22.0\n\ntoolchain go1.22.3\n');
+  const r = await runJson(['--image', GOBUILDER_TAG, ...base, '-e', LAB_GOPROXY, '--gomod', newer]);
+  const t = row(r.report, 'go-env.toolchain', newer);
+  assert.is(t.status, 'fail');
+  assert.is(t.cause, 'go.toolchain');
+  assert.match(t.summary, "invalid go version '1.22.0'");
+  assert.match(t.fix ?? '', 'FROM golang:1.22');
+  const older = join(dir, 'older', 'go.mod');
+  mkdirSync(join(dir, 'older'), { recursive: true });
+  writeFileSync(older, 'module example.com/app\n\ngo 1.18\n');
+  const ok = await runJson(['--image', GOBUILDER_TAG, ...base, '-e', LAB_GOPROXY, '--gomod', older]);
+  assert.is(row(ok.report, 'go-env.toolchain', older).status, 'pass');
+  const vendored = await runJson(['--image', GOBUILDER_TAG, ...base, '-e', LAB_GOPROXY, '-e', 'GOFLAGS=-mod=vendor', '--gomod', older]);
+  const v = row(vendored.report, 'go-env.goflags', 'GOFLAGS');
+  assert.is(v.status, 'fail');
+  assert.match(v.summary, 'no vendor/modules.txt');
+});
+
 // --- fs ----------------------------------------------------------------------------------
 
 const NONROOT_GO = `
