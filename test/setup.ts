@@ -1,7 +1,7 @@
 // Prepare this machine for the e2e tests: `node --import tsx test/setup.ts`.
 // Engine up, fixture images built (cached by tag), leftovers of killed runs swept.
 import { ensureEngine } from './helpers/engine.js';
-import { ensureFixtureImages } from './helpers/fixtures.js';
+import { ensureFixtureImages, ensureHostTools } from './helpers/fixtures.js';
 import { sweepLabLeftovers } from './helpers/lab.js';
 
 const step = async <T>(label: string, fn: () => Promise<T>, show: (v: T) => string): Promise<void> => {
@@ -12,6 +12,7 @@ const step = async <T>(label: string, fn: () => Promise<T>, show: (v: T) => stri
 
 try {
   await step('docker engine', ensureEngine, () => 'ok');
+  await step('host tools', async () => ensureHostTools(), (t) => t);
   await step('fixture images', ensureFixtureImages, (i) => `${i.busybox}, ${i.gobuilder}`);
   await step('sweep', sweepLabLeftovers, (s) => `${s.containers} containers, ${s.networks} networks, ${s.rules} rules removed`);
 } catch (err) {

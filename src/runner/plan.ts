@@ -70,7 +70,8 @@ export function goPaths(facts: ImageFacts, env: Record<string, string>): Array<O
     out.push(path && path !== 'off' && path.startsWith('/') ? { variable, path, note } : { variable, path: null, note: note ?? `${variable} is "${path}", not an absolute path` });
   add('GOMODCACHE', modcache, modcache ? null : 'module cache not found: neither GOMODCACHE nor GOPATH is set');
   if (gocache === 'off') gocache = '';
-  add('GOCACHE', gocache, gocache ? null : 'GOCACHE is not defined and neither $XDG_CACHE_HOME nor $HOME are defined');
+  const why = env.GOCACHE === 'off' ? 'build cache is disabled by GOCACHE=off, but required as of Go 1.12' : 'GOCACHE is not defined and neither $XDG_CACHE_HOME nor $HOME are defined';
+  add('GOCACHE', gocache, gocache ? null : why);
   add('GOPATH', gopath, gopath ? null : 'GOPATH is not set ($HOME is not defined)');
   add('HOME', home, home ? null : '$HOME is not defined');
   add('TMPDIR', env.TMPDIR || '/tmp');
@@ -135,7 +136,8 @@ export function planProbes(opts: DoctorOptions, facts: ImageFacts, env: Record<s
   const targets: PlannedTarget[] = [...byHostPort.values()].map((t, i) => ({
     ...t,
     key: `t${i}`,
-    httpProxy: t.httpUrl ? goProxyFor(t.httpUrl, env) : null,
+    // The proxy the go command would use for this host, whether or not an HTTP step runs.
+    httpProxy: goProxyFor(t.httpUrl ?? `${t.tls ? 'https' : 'http'}://${t.host.includes(':') ? `[${t.host}]` : t.host}:${t.port}/`, env),
   }));
   // Each proxy in the environment: reach it, then CONNECT through it to the first module proxy.
   const firstProxy = targets.find((t) => t.roles.includes('goproxy') && t.httpUrl)?.httpUrl ?? `https://proxy.golang.org${CANARY_LIST_PATH}`;

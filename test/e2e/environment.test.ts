@@ -4,7 +4,8 @@
  * Each scenario runs the real bin and asserts the status, cause and fix a user sees;
  * every scenario that hands in a secret also asserts it appears in no output.
  */
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as assert from 'uvu/assert';
@@ -302,6 +303,29 @@ async function volumeListing(name: string): Promise<string> {
   }
 }
 
+test('GOCACHE=off: fs.undefined fails in the go command\'s words (docker always sets HOME, so this is how it happens)', async ({ base }) => {
+  const r = await runJson(['--image', GOBUILDER_TAG, ...base, '-e', LAB_GOPROXY, '-e', 'GOCACHE=off']);
+  const c = row(r.report, 'fs.writable', 'GOCACHE');
+  assert.is(c.status, 'fail');
+  assert.is(c.cause, 'fs.undefined');
+  assert.match(c.summary, 'required as of Go 1.12');
+  assert.match(c.fix ?? '', 'ENV GOCACHE=/tmp/go-build');
+});
+
+test('NO_PROXY sends the go command around the proxy to a module proxy it cannot reach directly: proxy.goproxy_excluded', async ({ lab, base }) => {
+  const proxy = `http://${lab.gateway}:${lab.ports.forwardProxy}`;
+  // Directly, proxy.golang.org is the blackhole; the lab proxy would reach it.
+  const args = ['--image', GOBUILDER_TAG, ...base, '-e', LAB_GOPROXY, '--add-host', `proxy.golang.org:${lab.blackhole}`, '-e', `HTTPS_PROXY=${proxy}`];
+  const excluded = await runJson([...args, '-e', 'NO_PROXY=proxy.golang.org']);
+  const x = row(excluded.report, 'proxy-env.no_proxy', 'proxy.golang.org');
+  assert.is(x.status, 'fail');
+  assert.is(x.cause, 'proxy.goproxy_excluded');
+  assert.match(x.fix ?? '', 'remove the entry');
+  const through = await runJson(args);
+  assert.is(row(through.report, 'http.goproxy', 'https://proxy.golang.org').status, 'pass');
+  assert.is(row(through.report, 'proxy-env.no_proxy', 'NO_PROXY').status, 'pass');
+});
+
 test('a read-only mount at GOPATH: fs.read_only; read-write passes and the volume is unchanged', async ({ base }) => {
   const name = `gmd-test-ro-${process.pid}`;
   await docker().createVolume({ Name: name, Labels: { [TEST_LABEL]: '1' } });
@@ -391,6 +415,20 @@ test('private repo over SSH: key and known_hosts pass; without known_hosts, host
   assert.is(row(wrongKey.report, 'auth.repo', lab.git.sshUrl).cause, 'auth.publickey');
   const key = readFileSync(lab.git.clientKeyPath, 'utf8').split('\n')[1] ?? '';
   assertNoSecret([ok.stdout, noKnown.stdout, wrongKey.stdout], [key]);
+
+  // --ssh-agent: the key stays in the host's agent; only its socket is mounted into the probe.
+  const sock = join(mkdtempSync(join(tmpdir(), 'gmd-agent-')), 'agent.sock');
+  const agent = spawn('ssh-agent', ['-D', '-a', sock], { stdio: 'ignore' });
+  try {
+    for (let i = 0; i < 50 && !existsSync(sock); i++) await new Promise((r) => setTimeout(r, 100));
+    const add = spawnSync('ssh-add', [lab.git.clientKeyPath], { env: { ...process.env, SSH_AUTH_SOCK: sock }, encoding: 'utf8' });
+    assert.is(add.status, 0, add.stderr);
+    const viaAgent = await runJson(['--image', withKnownHosts, '--private-repo', lab.git.sshUrl, '--ssh-agent', ...base, '-e', LAB_GOPROXY], { env: { SSH_AUTH_SOCK: sock } });
+    assert.is(row(viaAgent.report, 'auth.repo', lab.git.sshUrl).status, 'pass', viaAgent.stdout);
+    assert.match(row(viaAgent.report, 'auth.credentials', GIT_HOST).summary, 'SSH agent');
+  } finally {
+    agent.kill();
+  }
 });
 
 test('an image without git: auth.git fails with the install line', async ({ lab, base }) => {

@@ -22,7 +22,7 @@ async function hasImage(tag: string): Promise<boolean> {
   }
 }
 
-function aptInstall(pkg: string): void {
+export function aptInstall(pkg: string): void {
   log(`installing ${pkg} ...`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   for (const args of [['update'], ['install', '-y', pkg]]) {
@@ -157,4 +157,10 @@ export async function ensureFixtureImages(): Promise<{ busybox: string; gobuilde
   await ensure(BUSYBOX_TAG, buildBusybox);
   await ensure(GOBUILDER_TAG, buildGobuilder);
   return { busybox: BUSYBOX_TAG, gobuilder: GOBUILDER_TAG };
+}
+
+/** The host tools the lab self-tests use (git's ssh transport): installed when missing, as root. */
+export function ensureHostTools(): string {
+  if (spawnSync('ssh', ['-V'], { stdio: 'ignore' }).status !== 0) aptInstall('openssh-client');
+  return 'ssh';
 }
