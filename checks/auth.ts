@@ -104,12 +104,14 @@ function repoFix(r: RepoEvidence, ev: Evidence): string | null {
     case 'publickey':
       return `${host} rejected every SSH key offered: register the key (a deploy key) for this repository, and forward it: docker build --ssh default with RUN --mount=type=ssh`;
     case 'host_key': {
-      const port = /:(\d+)\//.exec(r.repo.url)?.[1];
+      // Only ssh:// URLs carry a port; in git@host:1234/x.git the digits are the path.
+      const port = /^ssh:\/\/[^/]*:(\d+)\//.exec(r.repo.url)?.[1];
       return `add ${host}'s host key for the build user (check its fingerprint): RUN mkdir -p -m 0700 ~/.ssh && ssh-keyscan ${port ? `-p ${port} ` : ''}${host} >> ~/.ssh/known_hosts`;
     }
     case 'not_found':
       return 'check the repository path; many hosts answer "not found" instead of 401/403 when the credentials lack access to it';
     case 'network':
+      if (/\b407\b/.test(r.message)) return `the proxy wants credentials (407): put them in the proxy URL git uses (https_proxy=http://<user>:<password>@<proxy>:<port>)`;
       return `git cannot reach ${host} from the container: see the dns/tcp rows for it, and HTTPS_PROXY/NO_PROXY (git uses the lower-case https_proxy)`;
     case 'tls':
       return `git does not trust ${host}'s certificate: install the CA into the image's system bundle (COPY corp-ca.crt /usr/local/share/ca-certificates/ && RUN update-ca-certificates)`;

@@ -28,6 +28,7 @@ export function notWritableFix(fe: FsEvidence, ev: Evidence): string {
   const dir = ownDir(fe, ev);
   const user = userRef(ev);
   const v = fe.path.variable;
+  if (v === 'TMPDIR') return `as root: RUN chmod 1777 ${fe.path.path}  — or: ENV TMPDIR=<a directory ${user} owns>`;
   const alternative =
     v === 'GOCACHE' ? 'ENV GOCACHE=/tmp/go-build' : v === 'GOMODCACHE' || v === 'GOPATH' ? `ENV GOPATH=/tmp/go  (or a directory ${user} owns)` : v === 'TMPDIR' ? 'ENV TMPDIR=<a writable directory>' : `ENV ${v}=<a directory ${user} owns>`;
   const cacheMount = v === 'GOMODCACHE' ? `; with BuildKit cache mounts add uid=${uid},gid=${gid}: RUN --mount=type=cache,target=${fe.path.path},uid=${uid},gid=${gid} go mod download` : '';

@@ -11,6 +11,7 @@ import { localGoVersion } from '../src/go/gover.js';
 import { lintPrivatePatterns, matchPrefixPatterns } from '../src/go/module-pattern.js';
 import type { CheckResult, Evidence } from '../src/model.js';
 import { goValue, type ImageCheck, sourceName, userRef } from './check.js';
+import { redactUrl } from './http.js';
 
 type Row = Omit<CheckResult, 'id' | 'category'>;
 
@@ -68,9 +69,10 @@ export const goEnvGoproxy = {
   title: 'GOPROXY',
   evaluate(ev: Evidence): Row[] {
     const value = goValue(ev, 'GOPROXY', DEFAULT_GOPROXY) || DEFAULT_GOPROXY;
-    const shown = `GOPROXY=${value} (${settingSource(ev, 'GOPROXY')})`;
-    const entries = parseGoproxy(value);
-    const evidence = { value, entries };
+    const shown = `GOPROXY=${redactUrl(value)} (${settingSource(ev, 'GOPROXY')})`;
+    // Credentials in a proxy URL (go env -w GOPROXY=https://user:token@...) never reach a row.
+    const entries = parseGoproxy(value).map((e) => ({ ...e, raw: redactUrl(e.raw), ...(e.kind === 'url' ? { url: redactUrl(e.url) } : {}) }));
+    const evidence = { value: redactUrl(value), entries };
     const invalid = entries.filter((e) => e.kind === 'invalid');
     if (invalid.length) {
       const fixed = entries.map((e) => (e.kind === 'invalid' ? suggestEntry(e.raw) : e.raw));
@@ -179,14 +181,16 @@ export const goEnvPrivate = {
     const sumdbOff = (goValue(ev, 'GOSUMDB', DEFAULT_GOSUMDB) || DEFAULT_GOSUMDB).trim() === 'off';
     for (const mod of modules) {
       if (viaProxy && !matchPrefixPatterns(noproxy, mod)) {
-        rows.push(row(mod, 'fail', `no GOPRIVATE/GONOPROXY pattern matches ${mod}: the go command asks ${viaProxy.raw} for it, which cannot see private code (404/410) and learns its path`, {
+        rows.push(row(mod, 'fail', `no GOPRIVATE/GONOPROXY pattern matches ${mod}: the go command asks ${redactUrl(viaProxy.raw)} for it, which cannot see private code (404/410) and learns its path`, {
           cause: 'go.private_leak',
-          fix: `ENV GOPRIVATE=${mod.split('/').slice(0, 2).join('/')}/*${goprivate ? `,${goprivate}` : ''}`,
+          // A pattern matches a path prefix: host/org covers every repo under it.
+          fix: `ENV GOPRIVATE=${mod.split('/').slice(0, 2).join('/')}${goprivate ? `,${goprivate}` : ''}`,
         }));
       } else if (!sumdbOff && !matchPrefixPatterns(nosumdb, mod)) {
-        rows.push(row(mod, 'fail', `GONOPROXY covers ${mod} but GONOSUMDB does not: its checksum is looked up in the public checksum database and the download fails ("verifying module: ... 404/410")`, {
+        const covered = matchPrefixPatterns(noproxy, mod) ? `GONOPROXY covers ${mod} but GONOSUMDB does not` : `no GONOSUMDB/GOPRIVATE pattern matches ${mod}`;
+        rows.push(row(mod, 'fail', `${covered}: its checksum is looked up in the public checksum database and the download fails ("verifying module: ... 404/410")`, {
           cause: 'go.nosumdb_gap',
-          fix: `use GOPRIVATE (it sets both): ENV GOPRIVATE=${mod.split('/').slice(0, 2).join('/')}/*`,
+          fix: `use GOPRIVATE (it sets both): ENV GOPRIVATE=${mod.split('/').slice(0, 2).join('/')}`,
         }));
       }
     }

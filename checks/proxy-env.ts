@@ -29,7 +29,7 @@ export function proxyValueProblem(value: string): { status: 'warn' | 'fail'; pro
   }
   // "http//proxy:3128" (no colon) parses as host "http" with path "//proxy:3128", in Go as here.
   if (u.pathname && u.pathname !== '/') {
-    return { status: 'fail', problem: `looks mistyped: it parses as host "${u.hostname}" with path "${u.pathname}" (missing ":" after the scheme?)` };
+    return { status: 'fail', problem: `looks mistyped: it parses as host "${u.hostname}" followed by a path (missing ":" after the scheme?)` };
   }
   if (!hasScheme) return { status: 'warn', problem: 'has no scheme: the go command and curl assume http://, other tools may not' };
   return null;
@@ -50,7 +50,12 @@ function shown(v: EnvVar): string {
 }
 
 function localhostFix(v: EnvVar): string {
-  const port = /:(\d+)/.exec(v.value.replace(/^[a-z]+:\/\//i, ''))?.[1] ?? '3128';
+  let port = '3128';
+  try {
+    port = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(v.value) ? v.value : `http://${v.value}`).port || port;
+  } catch {
+    // Keep the conventional port in the example.
+  }
   return (
     `inside a container ${redactUrl(v.value)} is the container itself: point it at the host, ` +
     `e.g. --build-arg ${v.name}=http://host.docker.internal:${port} with --add-host host.docker.internal:host-gateway, ` +

@@ -6,7 +6,7 @@
  */
 
 /** Variable names whose values are secrets whatever they hold. */
-const SECRET_NAME = /TOKEN|PASSWORD|PASSWD|SECRET|API_?KEY|CREDENTIAL|PRIVATE_KEY|AUTH/i;
+const SECRET_NAME = /TOKEN|PASSWORD|PASSWD|SECRET|API_?KEY|CREDENTIAL|PRIVATE_KEY|(^|_)AUTH$/i;
 
 /** Values shorter than this are not scrubbed: "1" or "yes" would shred every line. */
 const MIN_SECRET = 4;
@@ -23,7 +23,8 @@ export function netrcSecrets(text: string): string[] {
 
 /** The password of a `scheme://user:password@host` URL anywhere in a value. */
 export function urlPasswords(value: string): string[] {
-  return [...value.matchAll(/:\/\/[^/@:\s]*:([^/@\s]+)@/g)].map((m) => m[1]!).flatMap((p) => {
+  // As redactUrl: up to the last @, and values without a scheme (alice:pw@proxy:3128) too.
+  return [...value.matchAll(/(?:^|\/\/)[^/@:\s]*:([^/\s]+)@/g)].map((m) => m[1]!).flatMap((p) => {
     let decoded = p;
     try {
       decoded = decodeURIComponent(p);

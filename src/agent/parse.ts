@@ -174,8 +174,10 @@ export function parseRepo(block: Block, repo: PlannedRepo): RepoEvidence {
 
 /** The line of git's output that says what went wrong (`fatal:` lines win over hints). */
 function gitMessage(raw: string[]): string {
-  const lines = raw.map((l) => l.trim()).filter(Boolean);
-  const pick = lines.find((l) => /^fatal:|^remote:|denied|failed/i.test(l) && !/^fatal: Could not read from remote/.test(l)) ?? lines.at(-1) ?? '';
+  // git's closing hint ("Please make sure you have the correct access rights / and the
+  // repository exists.") says nothing; ssh's own line says what happened.
+  const lines = raw.map((l) => l.trim()).filter((l) => l && !/^Please make sure you have|^and the repository exists|^fatal: Could not read from remote/.test(l));
+  const pick = lines.find((l) => /^ssh:|^fatal:|^remote:|denied|failed/i.test(l)) ?? lines.at(-1) ?? '';
   return pick.slice(0, 300);
 }
 

@@ -67,7 +67,8 @@ export async function run(io: CliIo): Promise<ExitCode> {
       const useColor = !!io.stdout.isTTY && !('NO_COLOR' in io.env) && io.env.TERM !== 'dumb';
       const text = opts.format === 'json' ? renderJson(report) : renderTable(report, { color: useColor, width: io.stdout.columns || 160 });
       // Checks redact what they know is secret; this catches anything echoed back (a server, a log line).
-      io.stdout.write(scrub(text, [...opts.secrets, ...envSecrets(outcome.evidence.env)]));
+      const goEnvSecrets = Object.values(outcome.evidence.facts.goEnv ?? {}).flatMap(urlPasswords);
+      io.stdout.write(scrub(text, [...opts.secrets, ...envSecrets(outcome.evidence.env), ...goEnvSecrets]));
       return report.summary.fail > 0 ? ExitCode.CheckFailed : ExitCode.Ok;
     } finally {
       spinner.stop();

@@ -73,7 +73,7 @@ Proxy('localhost is fine with --network host', () => {
 Proxy('malformed values: scheme typo and missing ":" fail, no scheme warns', () => {
   const cases: Array<[string, 'warn' | 'fail', RegExp]> = [
     ['htp://proxy.corp:3128', 'fail', /has scheme "htp", which the go command and curl do not support \(a typo of http\?\)/],
-    ['http//proxy.corp:3128', 'fail', /looks mistyped: it parses as host "http" with path "\/\/proxy.corp:3128"/],
+    ['http//proxy.corp:3128', 'fail', /looks mistyped: it parses as host "http" followed by a path/],
     ['proxy.corp:3128', 'warn', /has no scheme: the go command and curl assume http:\/\//],
   ];
   for (const [value, status, summary] of cases) {
@@ -284,7 +284,7 @@ Go('private: no pattern covers the repo → its path leaks to the proxy; the fix
   const r = only(goRows(goEnvPrivate, [], {}, [LIB]));
   assert.equal(brief(r), ['fail', 'go.private_leak']);
   assert.match(r.summary, 'no GOPRIVATE/GONOPROXY pattern matches git.corp.example/acme/lib: the go command asks https://proxy.golang.org for it');
-  assert.is(r.fix, 'ENV GOPRIVATE=git.corp.example/acme/*');
+  assert.is(r.fix, 'ENV GOPRIVATE=git.corp.example/acme');
   const fixed = r.fix!.replace('ENV GOPRIVATE=', '');
   assert.equal(goRows(goEnvPrivate, [['GOPRIVATE', fixed]], {}, [LIB]).map(brief), [['pass', null]]);
 });
@@ -301,7 +301,7 @@ Go('private: GONOPROXY without GONOSUMDB → checksum lookups fail', () => {
   const r = only(goRows(goEnvPrivate, [['GONOPROXY', 'git.corp.example']], {}, [LIB]));
   assert.equal(brief(r), ['fail', 'go.nosumdb_gap']);
   assert.match(r.summary, 'GONOPROXY covers git.corp.example/acme/lib but GONOSUMDB does not');
-  assert.is(r.fix, 'use GOPRIVATE (it sets both): ENV GOPRIVATE=git.corp.example/acme/*');
+  assert.is(r.fix, 'use GOPRIVATE (it sets both): ENV GOPRIVATE=git.corp.example/acme');
   // With GOSUMDB=off there is no lookup to fail.
   assert.equal(goRows(goEnvPrivate, [['GONOPROXY', 'git.corp.example'], ['GOSUMDB', 'off']], {}, [LIB]).map(brief), [['pass', null]]);
 });
