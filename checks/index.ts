@@ -8,6 +8,7 @@ import type { ImageCheck, TargetCheck } from './check.js';
 import { dnsResolve } from './dns.js';
 import { httpGoproxy } from './http.js';
 import { authCredentials, authGit, authRepo } from './auth.js';
+import { e2eFetch } from './e2e.js';
 import { fsWritable } from './fs.js';
 import { goEnvGo, goEnvGoauth, goEnvGoflags, goEnvGoinsecure, goEnvGoproxy, goEnvGosumdb, goEnvPrivate, goEnvToolchain } from './go-env.js';
 import { dnsResolver, engineProbe } from './image.js';
@@ -32,6 +33,7 @@ export const IMAGE_CHECKS: ImageCheck[] = [
   authGit,
   authCredentials,
   authRepo,
+  e2eFetch,
 ];
 export const TARGET_CHECKS: TargetCheck[] = [dnsResolve, tcpConnect, tlsHandshake, httpGoproxy, proxyEnvProxy];
 

@@ -90,6 +90,18 @@ export type Cause =
   | 'auth.timeout'
   | 'auth.discovery'
   | 'auth.error'
+  | 'e2e.dns'
+  | 'e2e.timeout'
+  | 'e2e.refused'
+  | 'e2e.proxy'
+  | 'e2e.tls_timeout'
+  | 'e2e.x509'
+  | 'e2e.not_found'
+  | 'e2e.server_error'
+  | 'e2e.checksum'
+  | 'e2e.sumdb'
+  | 'e2e.hung'
+  | 'e2e.error'
   | 'tool.missing'
   | 'prereq.failed';
 
@@ -153,12 +165,24 @@ export interface PlannedRepo {
   host: string;
 }
 
+/** A `go mod download` of the canary through one GOPROXY value, with a throwaway cache. */
+export interface PlannedFetch {
+  key: string;
+  /** The GOPROXY value this fetch runs with. */
+  goproxy: string;
+  /** `configured`: the image's GOPROXY as is; `entry`: one entry of it on its own. */
+  kind: 'configured' | 'entry';
+  /** MODULE@VERSION. */
+  canary: string;
+}
+
 export interface ProbePlan {
   /** Bound on every single network step, in milliseconds. */
   timeoutMs: number;
   targets: PlannedTarget[];
   paths: PlannedPath[];
   repos: PlannedRepo[];
+  fetches: PlannedFetch[];
   /** Whether an extra CA (--ca-cert) was shipped with the agent. */
   extraCa: boolean;
 }
@@ -332,6 +356,27 @@ export interface RepoEvidence {
   message: string;
 }
 
+/** One HTTP request the go command reported with -x (`# get URL: 200 OK (0.012s)`). */
+export interface GoRequest {
+  url: string;
+  /** Null when the request never got an answer. */
+  status: number | null;
+  statusText: string;
+  ms: number | null;
+}
+
+export type FetchOutcome = 'ok' | 'dns' | 'timeout' | 'refused' | 'proxy' | 'tls_timeout' | 'x509' | 'not_found' | 'server_error' | 'checksum' | 'sumdb' | 'hung' | 'no_go' | 'error';
+
+export interface FetchEvidence {
+  fetch: PlannedFetch;
+  outcome: FetchOutcome;
+  rc: number | null;
+  ms: number | null;
+  requests: GoRequest[];
+  /** The go command's own error line (credentials masked). */
+  error: string;
+}
+
 /** Everything measured for one target. A missing step was not run (a prerequisite failed). */
 export interface TargetEvidence {
   target: PlannedTarget;
@@ -352,6 +397,7 @@ export interface Evidence {
   targets: TargetEvidence[];
   paths: FsEvidence[];
   repos: RepoEvidence[];
+  fetches: FetchEvidence[];
   /** The container's environment as Docker builds it (image ENV, docker config.json proxies, -e), with where each came from. */
   env: EnvVar[];
   /** Options that checks need to word their fixes (flags the user gave). */

@@ -51,6 +51,10 @@ export interface DoctorOptions {
   dockerConfigEnv: string[];
   /** Which config.json and key they came from, for the report. */
   dockerConfigSource: string | null;
+  /** --fetch: run `go mod download` of the canary through each GOPROXY entry (needs go in the image). */
+  fetch: boolean;
+  /** --canary MODULE@VERSION, the module the fetch downloads. */
+  canary: string;
   /** Every secret value the user handed in, scrubbed from all output as a last line of defence. */
   secrets: string[];
 }

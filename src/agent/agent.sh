@@ -357,6 +357,31 @@ probe_repo() {
   emit "$W/$1.repoblock"
 }
 
+# probe_fetch KEY MODULE@VERSION GOPROXY: the go command's own download of the canary, as
+# the image user, with -x to see each request, in throwaway module and build caches that
+# are removed afterwards (never the user's). --ca-cert reaches Go through SSL_CERT_FILE.
+probe_fetch() {
+  d="$W/$1.fetch"
+  mkdir -p "$d/mod" "$d/cache" "$d/work"
+  t0=$(now_ms)
+  if have go; then
+    (cd "$d/work" && export GOPROXY="$3" GOMODCACHE="$d/mod" GOCACHE="$d/cache" GOFLAGS=-modcacherw GO111MODULE=on GOTOOLCHAIN=local
+     [ -n "$EXTRA_CA" ] && export SSL_CERT_FILE="$CA"
+     bounded "$TF" go mod download -x -json "$2") >"$d/out" 2>"$d/err"
+    rc=$?
+  else
+    rc=127
+  fi
+  t1=$(now_ms)
+  { echo "@gmd begin fetch:$1"
+    echo "@gmd kv rc $rc"; echo "@gmd kv ms $((t1 - t0))"
+    grep -h '"Error"' "$d/out" 2>/dev/null | mask | sed 's/^/@gmd kv error /'
+    mask <"$d/err" >"$d/errm"; raw "$d/errm" 80
+    echo "@gmd end fetch:$1"; } >"$W/$1.fetchblock"
+  chmod -R u+w "$d" 2>/dev/null; rm -rf "$d"
+  emit "$W/$1.fetchblock"
+}
+
 # probe_target KEY HOST PORT TLS URL PROXY: the chain DNS -> TCP -> TLS -> HTTP.
 # A proxied HTTP step runs even when the direct path fails: that is how the go command
 # would reach the module proxy.
@@ -381,10 +406,11 @@ NETRC=; [ -r "$AGENT_DIR/netrc" ] && { netrc_helper; NETRC="$W/netrc"; }
 SSHKEY=; [ -r "$AGENT_DIR/ssh-key" ] && { (umask 077; cp "$AGENT_DIR/ssh-key" "$W/ssh-key"); SSHKEY="$W/ssh-key"; }
 while read -r kind a b c d e f; do
   case $kind in
-    timeout) T=$a; TI=$b ;;
+    timeout) T=$a; TI=$b; TF=${c:-$a} ;;
     target) probe_target "$a" "$b" "$c" "$d" "$e" "$f" & ;;
     fs) probe_fs "$a" "$b" "$c" & ;;
     repo) probe_repo "$a" "$b" "$c" "$d" & ;;
+    fetch) probe_fetch "$a" "$b" "$c" & ;;
     go) break ;;
   esac
 done

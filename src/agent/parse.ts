@@ -6,7 +6,11 @@
 import type {
   CredentialFacts,
   DnsEvidence,
+  FetchEvidence,
+  FetchOutcome,
   FsEvidence,
+  GoRequest,
+  PlannedFetch,
   GitOutcome,
   PlannedPath,
   PlannedRepo,
@@ -390,4 +394,50 @@ export function parseHttp(block: Block, url: string, proxy: string | null): Http
     }
   }
   return { ...ev, outcome: httpFailure(text, rc, proxy !== null), message: lastMeaningful(block.raw.filter((l) => !l.startsWith('@w'))) };
+}
+
+/** The go command's failure words, most specific first (cmd/go, net/http, crypto/x509). */
+const FETCH_FAILURES: Array<[RegExp, FetchOutcome]> = [
+  [/SECURITY ERROR|checksum mismatch/i, 'checksum'],
+  [/verifying (module|go\.mod)|\/lookup\/|sumdb|checksum database/i, 'sumdb'],
+  [/proxyconnect/i, 'proxy'],
+  [/TLS handshake timeout/i, 'tls_timeout'],
+  [/x509:|tls: failed to verify certificate/i, 'x509'],
+  [/no such host|server misbehaving|dial tcp: lookup /i, 'dns'],
+  [/i\/o timeout|Client\.Timeout|context deadline exceeded/i, 'timeout'],
+  [/connection refused/i, 'refused'],
+  [/: 5\d\d [A-Z]/, 'server_error'],
+  [/404 Not Found|410 Gone|not found|unknown revision|invalid version/i, 'not_found'],
+];
+
+/** `go mod download -x -json` → requests, outcome and the go command's own error line. */
+export function parseFetch(block: Block, fetch: PlannedFetch): FetchEvidence {
+  const rc = kvInt(block, 'rc');
+  const requests: GoRequest[] = [];
+  const other: string[] = [];
+  for (const line of block.raw) {
+    const answered = /^# get (\S+): (\d{3}) ([^(]*?)\s*\(([\d.]+)s\)\s*$/.exec(line);
+    const failed = answered ? null : /^# get (\S+): (.+)$/.exec(line);
+    if (answered) requests.push({ url: answered[1]!, status: Number(answered[2]), statusText: answered[3]!.trim(), ms: Math.round(Number(answered[4]) * 1000) });
+    else if (failed) requests.push({ url: failed[1]!, status: null, statusText: failed[2]!.slice(0, 200), ms: null });
+    else if (!line.startsWith('# get ') && line.trim()) other.push(line.trim());
+  }
+  const jsonError = kvAll(block, 'error')
+    .map((e) => /"Error":\s*"(.*)",?\s*$/.exec(e)?.[1])
+    .filter((e): e is string => !!e)
+    .map((e) => {
+      try {
+        return JSON.parse(`"${e}"`) as string;
+      } catch {
+        return e;
+      }
+    });
+  const error = (jsonError[0] ?? other.find((l) => l.startsWith('go:')) ?? other.at(-1) ?? '').slice(0, 400);
+  const ev: FetchEvidence = { fetch, outcome: 'error', rc, ms: kvInt(block, 'ms'), requests, error };
+  if (rc === 0 && !error) return { ...ev, outcome: 'ok' };
+  if (rc === 127) return { ...ev, outcome: 'no_go', error: 'no go command in the image' };
+  if (killedByTimeout(rc)) return { ...ev, outcome: 'hung' };
+  const text = [error, ...other, ...requests.map((r) => r.statusText)].join('\n');
+  const hit = FETCH_FAILURES.find(([re]) => re.test(text));
+  return { ...ev, outcome: hit ? hit[1] : 'error' };
 }

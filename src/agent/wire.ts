@@ -121,7 +121,7 @@ export function kvInt(block: Block, key: string): number | null {
 }
 
 /** Characters allowed in a plan field: they reach the shell's `read`, so no whitespace. */
-const SAFE_FIELD = /^[A-Za-z0-9._~:/?#[\]@!$&'()*+,;=%-]+$/;
+const SAFE_FIELD = /^[A-Za-z0-9._~:/?#[\]@!$&'()*+,;=%|-]+$/;
 
 export function isSafeField(value: string): boolean {
   return SAFE_FIELD.test(value);
@@ -134,7 +134,8 @@ export function isSafeField(value: string): boolean {
 export function encodePlan(plan: ProbePlan): string {
   const secs = (plan.timeoutMs / 1000).toFixed(1);
   const wholeSecs = Math.max(1, Math.ceil(plan.timeoutMs / 1000));
-  const lines = [`timeout ${secs} ${wholeSecs}`];
+  // A fetch makes several requests in a row (info, mod, zip, checksum DB): three steps' worth.
+  const lines = [`timeout ${secs} ${wholeSecs} ${(3 * plan.timeoutMs / 1000).toFixed(1)}`];
   const line = (kind: string, fields: string[]) => {
     for (const f of fields) {
       if (!isSafeField(f)) throw new Error(`plan field not safe for the agent wire: ${JSON.stringify(f)}`);
@@ -145,6 +146,7 @@ export function encodePlan(plan: ProbePlan): string {
   // Paths with whitespace cannot cross `read`; they are reported unprobed rather than mangled.
   for (const p of plan.paths) if (p.path !== null && isSafeField(p.path)) line('fs', [p.key, p.variable, p.path]);
   for (const r of plan.repos) line('repo', [r.key, r.kind, r.url, r.host]);
+  for (const f of plan.fetches) line('fetch', [f.key, f.canary, f.goproxy]);
   lines.push('go');
   return lines.join('\n') + '\n';
 }

@@ -119,6 +119,14 @@ export function tokenNetrc(repos: PrivateRepo[], token: string, user: string): s
   return hosts.map((h) => `machine ${h} login ${user} password ${token}\n`).join('');
 }
 
+/** --canary MODULE@VERSION: a module path and a semantic version, as `go mod download` takes them. */
+export function parseCanary(value: string): string {
+  if (!/^[a-z0-9][a-z0-9.-]*\.[a-z]{2,}(\/[A-Za-z0-9._~+-]+)*@v\d+\.\d+\.\d+[A-Za-z0-9.+-]*$/.test(value)) {
+    throw new UsageError(`--canary ${JSON.stringify(value)} is not MODULE@VERSION`, 'e.g. --canary rsc.io/quote@v1.5.2');
+  }
+  return value;
+}
+
 export function parseDuration(flag: string, value: string | number): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s)?$/.exec(String(value).trim());
   const ms = m ? Number(m[1]) * (m[2] === 'ms' ? 1 : 1000) : NaN;
@@ -182,6 +190,8 @@ export function parseArgs(argv: string[], io: ArgsIo): ParsedArgs {
     .option('ssh-key', { type: 'string', describe: 'private key file for ssh private repos (shipped into the probe only)' })
     .option('ssh-agent', { type: 'boolean', default: false, describe: "forward this shell's SSH agent (SSH_AUTH_SOCK) into the probe" })
     .option('gomod', { type: 'string', describe: "the build's go.mod: check this toolchain satisfies its go/toolchain lines" })
+    .option('fetch', { type: 'boolean', default: false, describe: "download the canary module with the image's own go command through each GOPROXY entry (throwaway caches)" })
+    .option('canary', { type: 'string', default: 'rsc.io/quote@v1.5.2', describe: 'MODULE@VERSION the --fetch downloads' })
     .option('debug', { type: 'boolean', default: false, describe: 'log engine calls and show stacks on errors' })
     .example('gomod-doctor --image golang:1.23-alpine', 'probe the official image as its own user')
     .example('gomod-doctor -i mybuilder --network corp --dns 10.0.0.2 -e HTTPS_PROXY=http://proxy:3128', 'probe as the build would run')
@@ -266,6 +276,8 @@ export function parseArgs(argv: string[], io: ArgsIo): ParsedArgs {
       gomod,
       dockerConfigEnv: [],
       dockerConfigSource: null,
+      fetch: a.fetch,
+      canary: parseCanary(a.canary),
       secrets,
     },
   };

@@ -3,7 +3,7 @@
  */
 import { goProxyFor, normalizeProxyUrl } from '../go/http-proxy.js';
 import { DEFAULT_GOPROXY, DEFAULT_GOSUMDB, parseGoproxy, sumdbEndpoint } from '../go/goproxy-list.js';
-import type { ImageFacts, PlannedPath, PlannedRepo, PlannedTarget, ProbePlan, TargetRole } from '../model.js';
+import type { ImageFacts, PlannedFetch, PlannedPath, PlannedRepo, PlannedTarget, ProbePlan, TargetRole } from '../model.js';
 import type { DoctorOptions } from '../options.js';
 
 /** The canary request of the module proxy protocol (field guide: rsc.io/quote is tiny). */
@@ -154,6 +154,14 @@ export function planProbes(opts: DoctorOptions, facts: ImageFacts, env: Record<s
     });
   }
   const paths: PlannedPath[] = goPaths(facts, env).map((p, i) => ({ ...p, key: `f${i}` }));
+  const fetches: PlannedFetch[] = [];
+  if (opts.fetch) {
+    const configured = goSetting('GOPROXY', facts, env, DEFAULT_GOPROXY) || DEFAULT_GOPROXY;
+    const entries = parseGoproxy(configured).filter((e) => e.kind === 'url' || e.kind === 'direct');
+    // Each entry on its own says which one works; the configured list says what the build gets.
+    if (entries.length > 1) for (const e of entries) fetches.push({ key: `g${fetches.length}`, goproxy: e.kind === 'url' ? e.url : 'direct', kind: 'entry', canary: opts.canary });
+    fetches.push({ key: `g${fetches.length}`, goproxy: configured, kind: 'configured', canary: opts.canary });
+  }
   const repos: PlannedRepo[] = opts.privateRepos.map((r, i) => ({ key: `r${i}`, input: r.input, kind: r.kind, url: r.url, host: r.host }));
-  return { timeoutMs: opts.timeoutMs, targets, paths, repos, extraCa: opts.caCertPem !== null };
+  return { timeoutMs: opts.timeoutMs, targets, paths, repos, fetches, extraCa: opts.caCertPem !== null };
 }

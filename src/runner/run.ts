@@ -2,12 +2,12 @@
  * One doctor run against an engine: image → container → facts → plan → probes →
  * Evidence. All Docker work goes through the injected Engine; the rest is pure calls.
  */
-import { parseDns, parseFacts, parseFs, parseHttp, parseRepo, parseTcp, parseTls } from '../agent/parse.js';
+import { parseDns, parseFacts, parseFetch, parseFs, parseHttp, parseRepo, parseTcp, parseTls } from '../agent/parse.js';
 import { type Block, encodePlan, WireReader } from '../agent/wire.js';
 import type { Engine, EngineInfo, ImageConfig, PullProgress } from '../engine/types.js';
 import { LABEL_RUN, LABEL_TOOL } from '../engine/types.js';
 import { ProbeFailed } from '../errors.js';
-import type { EnvVar, Evidence, FsEvidence, ImageFacts, ProbePlan, RepoEvidence, TargetEvidence } from '../model.js';
+import type { EnvVar, Evidence, FetchEvidence, FsEvidence, ImageFacts, ProbePlan, RepoEvidence, TargetEvidence } from '../model.js';
 import type { DoctorOptions } from '../options.js';
 import { mergeEnv, planProbes } from './plan.js';
 
@@ -143,6 +143,10 @@ export async function collectEvidence(opts: DoctorOptions, deps: RunDeps): Promi
     const block = blocks.get(`repo:${r.key}`);
     return block ? [parseRepo(block, r)] : [];
   });
+  const fetches: FetchEvidence[] = donePlan.fetches.flatMap((f) => {
+    const block = blocks.get(`fetch:${f.key}`);
+    return block ? [parseFetch(block, f)] : [];
+  });
   return {
     engine: engineInfo,
     image,
@@ -155,6 +159,7 @@ export async function collectEvidence(opts: DoctorOptions, deps: RunDeps): Promi
       targets,
       paths,
       repos,
+      fetches,
       env: envWithSources(image.env, opts.dockerConfigEnv, opts.env),
       context: {
         network: opts.network,

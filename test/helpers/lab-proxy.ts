@@ -1,5 +1,6 @@
 // The lab's fake Go module proxy (HTTP handler) and its request log.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { storedZip } from './lab-zip.js';
 
 /** One request a lab HTTP(S) server received. */
 export interface LabRequest {
@@ -30,15 +31,33 @@ export interface GoImport {
 
 const info = (v: string): string => JSON.stringify({ Version: v, Time: QUOTE_TIMES[v] });
 
+const QUOTE_GO = `// Package quote collects pithy sayings.
+package quote // import "rsc.io/quote"
+
+// Hello returns a greeting.
+func Hello() string {
+	return "Hello, world."
+}
+`;
+
+/** The module zip the go command downloads and verifies: files under rsc.io/quote@VERSION/. */
+export function quoteZip(version: string): Buffer {
+  const prefix = `rsc.io/quote@${version}/`;
+  return storedZip({ [`${prefix}go.mod`]: QUOTE_MOD, [`${prefix}quote.go`]: QUOTE_GO, [`${prefix}LICENSE`]: 'Lab fixture, not the real rsc.io/quote.\n' });
+}
+
 /** Body for a module-proxy path, or undefined for 404. Only rsc.io/quote exists. */
-function route(path: string): { type: string; body: string } | undefined {
+function route(path: string): { type: string; body: string | Buffer } | undefined {
   const text = (body: string) => ({ type: 'text/plain; charset=utf-8', body });
   const json = (body: string) => ({ type: 'application/json', body });
   if (path === '/') return text('ok');
   if (path === '/rsc.io/quote/@v/list') return text(QUOTE_VERSIONS.map((v) => `${v}\n`).join(''));
   if (path === '/rsc.io/quote/@latest') return json(info('v1.5.2'));
-  const m = /^\/rsc\.io\/quote\/@v\/(v[0-9.]+)\.(info|mod)$/.exec(path);
-  if (m && QUOTE_VERSIONS.includes(m[1]!)) return m[2] === 'info' ? json(info(m[1]!)) : text(QUOTE_MOD);
+  const m = /^\/rsc\.io\/quote\/@v\/(v[0-9.]+)\.(info|mod|zip)$/.exec(path);
+  if (m && QUOTE_VERSIONS.includes(m[1]!)) {
+    if (m[2] === 'zip') return { type: 'application/zip', body: quoteZip(m[1]!) };
+    return m[2] === 'info' ? json(info(m[1]!)) : text(QUOTE_MOD);
+  }
   return undefined;
 }
 

@@ -70,6 +70,8 @@ const DEFAULTS: DoctorOptions = {
   gomod: null,
   dockerConfigEnv: [],
   dockerConfigSource: null,
+  fetch: false,
+  canary: 'rsc.io/quote@v1.5.2',
   secrets: [],
 };
 

@@ -28,6 +28,7 @@ function evidence(over: { facts?: Partial<ImageFacts>; env?: Array<[string, stri
     targets: over.targets ?? [],
     paths: over.paths ?? [],
     repos: over.repos ?? [],
+    fetches: [],
     env: (over.env ?? []).map(([name, value, source = 'flag']) => ({ name, value, source })),
     context: { network: null, dns: [], addHosts: [], extraCa: false, timeoutMs: 2000, gomod: null, privateRepos: [], dockerConfig: null, ...over.context },
   };

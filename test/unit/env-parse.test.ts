@@ -3,7 +3,7 @@
 // sources (src/runner/run.ts) and the new flags (src/cli/args.ts). Pure: no Docker, no filesystem.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { parseCredentials, parseFs, parseRepo } from '../../src/agent/parse.js';
+import { parseCredentials, parseFetch, parseFs, parseRepo } from '../../src/agent/parse.js';
 import type { Block } from '../../src/agent/wire.js';
 import { type ArgsIo, parsePrivateRepo, parseArgs, parseVolume, tokenNetrc } from '../../src/cli/args.js';
 import { UsageError } from '../../src/errors.js';
@@ -192,7 +192,7 @@ const Plan = suite('planProbes: proxies and private repos');
 const opts = (over: Partial<DoctorOptions> = {}): DoctorOptions => ({
   image: 'golang:1.23', user: null, network: null, dns: [], addHosts: [], env: [], platform: null, targets: [], defaultTargets: false, timeoutMs: 2000,
   caCertPem: null, format: 'table', debug: false, volumes: [], privateRepos: [], netrcText: null, sshKeyText: null, sshAgentSocket: null, gomod: null,
-  dockerConfigEnv: [], dockerConfigSource: null, secrets: [],
+  dockerConfigEnv: [], dockerConfigSource: null, secrets: [], fetch: false, canary: 'rsc.io/quote@v1.5.2',
   ...over,
 });
 
@@ -371,3 +371,40 @@ Plan.run();
 Env.run();
 Repos.run();
 Args.run();
+
+// ---------------------------------------------------------------------------
+const Fetch = suite('parseFetch: go mod download -x -json');
+
+const fetchBlock = (rc: number, raw: string[], errors: string[] = []) => ({
+  id: 'fetch:g0', kv: [['rc', String(rc)], ['ms', '420'], ...errors.map((e) => ['error', e] as [string, string])] as Array<[string, string]>, raw, body: [], truncated: false,
+});
+const planned = { key: 'g0', goproxy: 'https://proxy.golang.org', kind: 'configured' as const, canary: 'rsc.io/quote@v1.5.2' };
+
+Fetch('a download: every -x request with status and time, outcome ok', () => {
+  const f = parseFetch(fetchBlock(0, [
+    '# get https://proxy.golang.org/rsc.io/quote/@v/v1.5.2.info',
+    '# get https://proxy.golang.org/rsc.io/quote/@v/v1.5.2.info: 200 OK (0.032s)',
+    '# get https://proxy.golang.org/rsc.io/quote/@v/v1.5.2.zip: 200 OK (1.250s)',
+  ]), planned);
+  assert.is(f.outcome, 'ok');
+  assert.equal(f.requests.map((r) => [r.status, r.ms]), [[200, 32], [200, 1250]]);
+});
+
+Fetch("the go command's words decide the outcome", () => {
+  const cases: Array<[string, string]> = [
+    ['"Error": "rsc.io/quote@v1.5.2: verifying go.mod: rsc.io/quote@v1.5.2/go.mod: reading https://sum.golang.org/lookup/rsc.io/quote@v1.5.2: 404 Not Found\\n\\tserver response: not found",', 'sumdb'],
+    ['"Error": "rsc.io/quote@v1.5.2: unrecognized import path \\"rsc.io/quote\\": https fetch: Get \\"https://rsc.io/quote?go-get=1\\": dial tcp: lookup rsc.io on 127.0.0.11:53: no such host",', 'dns'],
+    ['"Error": "rsc.io/quote@v1.5.2: Get \\"https://goproxy.cn/rsc.io/quote/@v/v1.5.2.info\\": dial tcp 1.2.3.4:443: i/o timeout",', 'timeout'],
+    ['"Error": "rsc.io/quote@v1.5.2: Get \\"https://x/\\": proxyconnect tcp: dial tcp 127.0.0.1:3128: connect: connection refused",', 'proxy'],
+    ['"Error": "rsc.io/quote@v1.5.2: Get \\"https://x/\\": x509: certificate signed by unknown authority",', 'x509'],
+    ['"Error": "rsc.io/quote@v1.5.2: Get \\"https://x/\\": net/http: TLS handshake timeout",', 'tls_timeout'],
+    ['"Error": "rsc.io/quote@v1.5.2: reading https://x/rsc.io/quote/@v/v1.5.2.info: 502 Bad Gateway",', 'server_error'],
+    ['"Error": "rsc.io/quote@v1.5.2: reading https://x/rsc.io/quote/@v/v1.5.2.info: 404 Not Found",', 'not_found'],
+    ['"Error": "rsc.io/quote@v1.5.2: verifying module: checksum mismatch\\n\\tdownloaded: h1:x\\n\\tsum.golang.org: h1:y\\n\\nSECURITY ERROR",', 'checksum'],
+  ];
+  for (const [error, outcome] of cases) assert.is(parseFetch(fetchBlock(1, [], [error]), planned).outcome, outcome, error);
+  assert.is(parseFetch(fetchBlock(124, ['# get https://goproxy.cn/rsc.io/quote/@v/v1.5.2.info']), planned).outcome, 'hung');
+  assert.is(parseFetch(fetchBlock(127, []), planned).outcome, 'no_go');
+});
+
+Fetch.run();

@@ -262,13 +262,13 @@ const Plan = suite('encodePlan');
 const target = (over: Partial<PlannedTarget> = {}): PlannedTarget => ({
   key: 't0', host: 'proxy.golang.org', port: 443, roles: ['default'], tls: true, httpUrl: 'https://proxy.golang.org/rsc.io/quote/@v/list', httpProxy: null, ...over,
 });
-const plan = (targets: PlannedTarget[], timeoutMs = 5000): ProbePlan => ({ timeoutMs, targets, paths: [], repos: [], extraCa: false });
+const plan = (targets: PlannedTarget[], timeoutMs = 5000): ProbePlan => ({ timeoutMs, targets, paths: [], repos: [], fetches: [], extraCa: false });
 
 Plan('timeout line, one target line per target, then go', () => {
   const text = encodePlan(plan([target(), target({ key: 't1', host: 'git.corp', port: 22, tls: false, httpUrl: null, httpProxy: 'http://proxy.corp:3128' })]));
   assert.is(
     text,
-    'timeout 5.0 5\n' +
+    'timeout 5.0 5 15.0\n' +
       'target t0 proxy.golang.org 443 1 https://proxy.golang.org/rsc.io/quote/@v/list -\n' +
       'target t1 git.corp 22 0 - http://proxy.corp:3128\n' +
       'go\n',
@@ -277,8 +277,8 @@ Plan('timeout line, one target line per target, then go', () => {
 
 Plan('timeouts: seconds with a decimal for timeout(1), whole seconds (at least 1) for -w/-T', () => {
   const first = (ms: number) => encodePlan(plan([], ms)).split('\n')[0];
-  assert.equal([first(2500), first(100), first(600_000), first(1000)], ['timeout 2.5 3', 'timeout 0.1 1', 'timeout 600.0 600', 'timeout 1.0 1']);
-  assert.is(encodePlan(plan([], 5000)), 'timeout 5.0 5\ngo\n');
+  assert.equal([first(2500), first(100), first(600_000), first(1000)], ['timeout 2.5 3 7.5', 'timeout 0.1 1 0.3', 'timeout 600.0 600 1800.0', 'timeout 1.0 1 3.0']);
+  assert.is(encodePlan(plan([], 5000)), 'timeout 5.0 5 15.0\ngo\n');
 });
 
 Plan('a field with whitespace (or empty) is refused, never sent', () => {
