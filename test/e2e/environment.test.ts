@@ -13,6 +13,7 @@ import { suite } from 'uvu';
 import { LABEL_TOOL } from '../../src/engine/types.js';
 import type { Report } from '../../src/model.js';
 import { runCli as runCliRaw, runJson as runJsonRaw, row } from '../helpers/cli.js';
+import { runContainer } from '../helpers/container.js';
 import { docker } from '../helpers/engine.js';
 import { BUSYBOX_TAG, ensureDerivedImage, GOBUILDER_TAG } from '../helpers/fixtures.js';
 import { GIT_HOST, GIT_HTTP_PASSWORD, GIT_HTTP_USER, type Lab, PROXY_PASSWORD, PROXY_USER, startLab, TEST_LABEL, VANITY_IMPORT_PATH } from '../helpers/lab.js';
@@ -301,44 +302,8 @@ test('a user without a passwd entry gets HOME=/: GOCACHE under / is not writable
 
 /** What a named volume holds (recursively), read by a throwaway busybox container. */
 async function volumeListing(name: string): Promise<string> {
-  const c = await docker().createContainer({
-    Image: BUSYBOX_TAG,
-    Cmd: ['find', '/v'],
-    Labels: { [TEST_LABEL]: '1' },
-    HostConfig: { Binds: [`${name}:/v:ro`] },
-  });
-  try {
-    await c.start();
-    await c.wait();
-    const logs = (await c.logs({ stdout: true, stderr: true })) as Buffer;
-    return logs.toString('latin1');
-  } finally {
-    await c.remove({ force: true });
-  }
+  return (await runContainer(BUSYBOX_TAG, ['find', '/v'], { binds: [`${name}:/v:ro`] })).stdout;
 }
-
-test('GOCACHE=off: fs.undefined fails in the go command\'s words (docker always sets HOME, so this is how it happens)', async ({ base }) => {
-  const r = await runJson(['--image', GOBUILDER_TAG, ...base, '-e', LAB_GOPROXY, '-e', 'GOCACHE=off']);
-  const c = row(r.report, 'fs.writable', 'GOCACHE');
-  assert.is(c.status, 'fail');
-  assert.is(c.cause, 'fs.undefined');
-  assert.match(c.summary, 'required as of Go 1.12');
-  assert.match(c.fix ?? '', 'ENV GOCACHE=/tmp/go-build');
-});
-
-test('NO_PROXY sends the go command around the proxy to a module proxy it cannot reach directly: proxy.goproxy_excluded', async ({ lab, base }) => {
-  const proxy = `http://${lab.gateway}:${lab.ports.forwardProxy}`;
-  // Directly, proxy.golang.org is the blackhole; the lab proxy would reach it.
-  const args = ['--image', GOBUILDER_TAG, ...base, '-e', LAB_GOPROXY, '--add-host', `proxy.golang.org:${lab.blackhole}`, '-e', `HTTPS_PROXY=${proxy}`];
-  const excluded = await runJson([...args, '-e', 'NO_PROXY=proxy.golang.org']);
-  const x = row(excluded.report, 'proxy-env.no_proxy', 'proxy.golang.org');
-  assert.is(x.status, 'fail');
-  assert.is(x.cause, 'proxy.goproxy_excluded');
-  assert.match(x.fix ?? '', 'remove the entry');
-  const through = await runJson(args);
-  assert.is(row(through.report, 'http.goproxy', 'https://proxy.golang.org').status, 'pass');
-  assert.is(row(through.report, 'proxy-env.no_proxy', 'NO_PROXY').status, 'pass');
-});
 
 test('a read-only mount at GOPATH: fs.read_only; read-write passes and the volume is unchanged', async ({ base }) => {
   const name = `gmd-test-ro-${process.pid}`;

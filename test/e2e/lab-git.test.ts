@@ -4,9 +4,9 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import tar from 'tar-stream';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { runContainer } from '../helpers/container.js';
 import { docker, ensureEngine } from '../helpers/engine.js';
 import { ensureFixtureImages } from '../helpers/fixtures.js';
 import {
@@ -70,40 +70,9 @@ const gitSsh = (ctx: Ctx, key: string, knownHosts: string, ...args: string[]): P
 const sshUrlByIp = (lab: Lab): string => `ssh://git@${lab.gateway}:${lab.git.sshPort}${lab.git.repoPath}`;
 
 
-/** Split docker's multiplexed log buffer (8-byte frame headers) into stdout and stderr. */
-function demux(buf: Buffer): { stdout: string; stderr: string } {
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  for (let i = 0; i + 8 <= buf.length; ) {
-    const len = buf.readUInt32BE(i + 4);
-    (buf[i] === 2 ? err : out).push(buf.subarray(i + 8, i + 8 + len));
-    i += 8 + len;
-  }
-  return { stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() };
-}
-
 /** Run a bash script in a labelled throwaway gobuilder with the lab DNS and `files` (path → [content, mode]). */
-async function runInGobuilder(ctx: Ctx, script: string, files: Record<string, [string, number]>): Promise<Result> {
-  const pack = tar.pack();
-  for (const [path, [content, mode]] of Object.entries(files)) pack.entry({ name: path.replace(/^\//, ''), mode }, content);
-  pack.finalize();
-  const chunks: Buffer[] = [];
-  for await (const chunk of pack) chunks.push(chunk as Buffer);
-  const container = await docker().createContainer({
-    Image: ctx.images.gobuilder,
-    Cmd: ['bash', '-c', script],
-    Labels: { [TEST_LABEL]: '1' },
-    HostConfig: { Dns: [ctx.lab.gateway], NetworkMode: 'bridge' },
-  });
-  try {
-    await container.putArchive(Buffer.concat(chunks), { path: '/' });
-    await container.start();
-    const { StatusCode } = (await container.wait()) as { StatusCode: number };
-    const logs = (await container.logs({ stdout: true, stderr: true, follow: false })) as unknown as Buffer;
-    return { code: StatusCode, ...demux(logs) };
-  } finally {
-    await container.remove({ force: true });
-  }
+function runInGobuilder(ctx: Ctx, script: string, files: Record<string, [string, number]>): Promise<Result> {
+  return runContainer(ctx.images.gobuilder, ['bash', '-c', script], { dns: [ctx.lab.gateway], files });
 }
 
 const test = suite<Ctx>('lab-git');

@@ -2,7 +2,7 @@
 // the refused and stall ports, and TLS trust, from the default bridge and from the lab network.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import tar from 'tar-stream';
+import { runContainer } from '../helpers/container.js';
 import { docker, ensureEngine } from '../helpers/engine.js';
 import { ensureFixtureImages } from '../helpers/fixtures.js';
 import { startLab, TEST_LABEL, type Lab } from '../helpers/lab.js';
@@ -13,61 +13,8 @@ interface Ctx {
   images: { busybox: string; gobuilder: string };
 }
 
-interface RunResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-  /** Wall time from start to exit, container start-up included (~0.3 s here). */
-  ms: number;
-}
-
-interface RunOpts {
-  dns?: string[];
-  network?: string;
-  files?: Record<string, string>; // absolute path → content, copied in before start
-}
-
-/** Split docker's multiplexed log buffer (8-byte frame headers) into stdout and stderr. */
-function demux(buf: Buffer): { stdout: string; stderr: string } {
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  for (let i = 0; i + 8 <= buf.length; ) {
-    const len = buf.readUInt32BE(i + 4);
-    (buf[i] === 2 ? err : out).push(buf.subarray(i + 8, i + 8 + len));
-    i += 8 + len;
-  }
-  return { stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() };
-}
-
-async function tarOf(files: Record<string, string>): Promise<Buffer> {
-  const pack = tar.pack();
-  for (const [path, content] of Object.entries(files)) pack.entry({ name: path.replace(/^\//, ''), mode: 0o644 }, content);
-  pack.finalize();
-  const chunks: Buffer[] = [];
-  for await (const chunk of pack) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
-
-/** Run `cmd` in a labelled throwaway container and collect its output; always removes it. */
-async function run(image: string, cmd: string[], opts: RunOpts = {}): Promise<RunResult> {
-  const container = await docker().createContainer({
-    Image: image,
-    Cmd: cmd,
-    Labels: { [TEST_LABEL]: '1' },
-    HostConfig: { Dns: opts.dns ?? [], NetworkMode: opts.network ?? 'bridge' },
-  });
-  try {
-    if (opts.files) await container.putArchive(await tarOf(opts.files), { path: '/' });
-    const t0 = Date.now();
-    await container.start();
-    const { StatusCode } = (await container.wait()) as { StatusCode: number };
-    const ms = Date.now() - t0;
-    const logs = (await container.logs({ stdout: true, stderr: true, follow: false })) as unknown as Buffer;
-    return { code: StatusCode, ms, ...demux(logs) };
-  } finally {
-    await container.remove({ force: true });
-  }
-}
+/** Run `cmd` in a labelled throwaway container; always removed. */
+const run = runContainer;
 
 const test = suite<Ctx>('lab');
 
