@@ -365,7 +365,8 @@ probe_fetch() {
   mkdir -p "$d/mod" "$d/cache" "$d/work"
   t0=$(now_ms)
   if have go; then
-    (cd "$d/work" && export GOPROXY="$3" GOMODCACHE="$d/mod" GOCACHE="$d/cache" GOFLAGS=-modcacherw GO111MODULE=on GOTOOLCHAIN=local
+    # GOPATH too: the go command keeps the checksum database's latest tree in GOPATH/pkg/sumdb.
+    (cd "$d/work" && export GOPROXY="$3" GOPATH="$d/gopath" GOMODCACHE="$d/mod" GOCACHE="$d/cache" GOFLAGS=-modcacherw GO111MODULE=on GOTOOLCHAIN=local
      [ -n "$EXTRA_CA" ] && export SSL_CERT_FILE="$CA"
      bounded "$TF" go mod download -x -json "$2") >"$d/out" 2>"$d/err"
     rc=$?

@@ -39,6 +39,26 @@ test('GOSUMDB=off: the go command downloads info, mod and zip through the proxy;
   assert.ok(lab.requests.some((q) => q.path === '/rsc.io/quote/@v/v1.5.2.zip'), 'the zip was really fetched from the lab');
 });
 
+test('with the lab checksum database (a custom GOSUMDB key): lookup and tile verify, the fetch passes', async ({ lab, base }) => {
+  lab.requests.length = 0;
+  const r = await runJson(['--image', GOBUILDER_TAG, ...base, '-e', 'GOPROXY=https://proxy.golang.org', '-e', `GOSUMDB=${lab.sumdb.gosumdb}`]);
+  assert.is(r.code, 0, r.stdout);
+  const f = fetchRow(r.report, 'GOPROXY=https://proxy.golang.org');
+  assert.is(f.status, 'pass', f.summary);
+  assert.match(f.summary, /sumdb lookup 200 \d+ ms · sumdb tile 200/);
+  assert.ok(lab.requests.some((q) => q.host.startsWith('sum.lab.test') && q.path === '/lookup/rsc.io/quote@v1.5.2'));
+  assert.is(row(r.report, 'go-env.gosumdb', 'GOSUMDB').status, 'pass');
+});
+
+test('a proxy serving a tampered zip: the checksum database catches it, e2e.checksum fails with SECURITY ERROR', async ({ lab, base }) => {
+  const r = await runJson(['--image', GOBUILDER_TAG, ...base, '-e', 'GOPROXY=https://proxy.golang.org/corrupt', '-e', `GOSUMDB=${lab.sumdb.gosumdb}`]);
+  const f = fetchRow(r.report, 'GOPROXY=https://proxy.golang.org/corrupt');
+  assert.is(f.status, 'fail');
+  assert.is(f.cause, 'e2e.checksum');
+  assert.match(f.summary, 'SECURITY ERROR');
+  assert.match(f.fix ?? '', 'do not bypass it');
+});
+
 test('no checksum database: the go command cannot verify, e2e.sumdb names it', async ({ base }) => {
   const r = await runJson(['--image', GOBUILDER_TAG, ...base, '-e', 'GOPROXY=https://proxy.golang.org']);
   assert.is(r.code, 1);

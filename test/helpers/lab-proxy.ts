@@ -1,5 +1,7 @@
 // The lab's fake Go module proxy (HTTP handler) and its request log.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { LabSumdb } from './lab-sumdb.js';
+import { hash1 } from './lab-sumdb.js';
 import { storedZip } from './lab-zip.js';
 
 /** One request a lab HTTP(S) server received. */
@@ -40,15 +42,31 @@ func Hello() string {
 }
 `;
 
-/** The module zip the go command downloads and verifies: files under rsc.io/quote@VERSION/. */
-export function quoteZip(version: string): Buffer {
+/** The files of the canary's module zip, under rsc.io/quote@VERSION/. */
+export function quoteFiles(version: string): Record<string, string> {
   const prefix = `rsc.io/quote@${version}/`;
-  return storedZip({ [`${prefix}go.mod`]: QUOTE_MOD, [`${prefix}quote.go`]: QUOTE_GO, [`${prefix}LICENSE`]: 'Lab fixture, not the real rsc.io/quote.\n' });
+  return { [`${prefix}go.mod`]: QUOTE_MOD, [`${prefix}quote.go`]: QUOTE_GO, [`${prefix}LICENSE`]: 'Lab fixture, not the real rsc.io/quote.\n' };
+}
+
+/** The go.sum lines of the canary (what the lab's checksum database holds). */
+export function quoteGoSum(version: string): string {
+  return `rsc.io/quote ${version} ${hash1(quoteFiles(version))}\nrsc.io/quote ${version}/go.mod ${hash1({ 'go.mod': QUOTE_MOD })}\n`;
+}
+
+/** The module zip the go command downloads and verifies; `tampered` changes one byte of code. */
+export function quoteZip(version: string, tampered = false): Buffer {
+  const files = quoteFiles(version);
+  if (tampered) files[`rsc.io/quote@${version}/quote.go`] = QUOTE_GO.replace('Hello, world.', 'Hello, world!');
+  return storedZip(files);
 }
 
 /** Body for a module-proxy path, or undefined for 404. Only rsc.io/quote exists. */
 function route(path: string): { type: string; body: string | Buffer } | undefined {
   const text = (body: string) => ({ type: 'text/plain; charset=utf-8', body });
+  // A proxy at /corrupt serves a zip whose content does not match its checksum.
+  const corrupt = /^\/corrupt\/rsc\.io\/quote\/@v\/(v[0-9.]+)\.zip$/.exec(path);
+  if (corrupt && QUOTE_VERSIONS.includes(corrupt[1]!)) return { type: 'application/zip', body: quoteZip(corrupt[1]!, true) };
+  if (path.startsWith('/corrupt/')) path = path.slice('/corrupt'.length);
   const json = (body: string) => ({ type: 'application/json', body });
   if (path === '/') return text('ok');
   if (path === '/rsc.io/quote/@v/list') return text(QUOTE_VERSIONS.map((v) => `${v}\n`).join(''));
@@ -71,13 +89,15 @@ function goGetPage(imports: GoImport[], host: string, path: string): string | un
 }
 
 /** A request handler serving the fake proxy (and go-get=1 pages for `goImports`), logging each request into `log`. */
-export function proxyHandler(log: LabRequest[], goImports: GoImport[] = []) {
+export function proxyHandler(log: LabRequest[], goImports: GoImport[] = [], sumdb?: LabSumdb) {
   return (req: IncomingMessage, res: ServerResponse): void => {
     const path = req.url ?? '/';
     log.push({ method: req.method ?? '', host: req.headers.host ?? '', path, port: req.socket.localPort ?? 0 });
     const [pathname, query = ''] = path.split('?') as [string, string?];
     const page = new URLSearchParams(query).get('go-get') === '1' ? goGetPage(goImports, req.headers.host ?? '', pathname) : undefined;
-    const hit = page !== undefined ? { type: 'text/html; charset=utf-8', body: page } : route(pathname);
+    const host = (req.headers.host ?? '').replace(/:\d+$/, '');
+    const sum = sumdb && host === sumdb.name ? sumdb.route(pathname) : undefined;
+    const hit = page !== undefined ? { type: 'text/html; charset=utf-8', body: page } : sum ? { type: 'text/plain; charset=utf-8', body: sum } : route(pathname);
     const body = hit?.body ?? 'not found';
     res.writeHead(hit ? 200 : 404, {
       'content-type': hit?.type ?? 'text/plain; charset=utf-8',

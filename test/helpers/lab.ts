@@ -14,7 +14,8 @@ import { makeLabCerts, type KeyCert } from './lab-certs.js';
 import { DEFAULT_NAMES, startDns, type DnsAnswer, type LabDns } from './lab-dns.js';
 import { forwardProxyServer, PROXY_PASSWORD, PROXY_USER, type ProxyRequest } from './lab-forward-proxy.js';
 import { startGit, type LabGit } from './lab-git.js';
-import { proxyHandler, type LabRequest } from './lab-proxy.js';
+import { proxyHandler, quoteGoSum, type LabRequest } from './lab-proxy.js';
+import { makeSumdb } from './lab-sumdb.js';
 
 export type { DnsAnswer, LabDns } from './lab-dns.js';
 export type { LabRequest } from './lab-proxy.js';
@@ -87,6 +88,8 @@ export interface Lab {
   proxyLog: ProxyRequest[];
   /** The private git host: repo, HTTPS and SSH servers, keys, known_hosts, vanity import. */
   git: LabGit;
+  /** The lab's checksum database at https://sum.lab.test, holding the canary's go.sum lines. */
+  sumdb: { name: string; key: string; url: string; /** The GOSUMDB value that uses it. */ gosumdb: string };
   /** Close the servers, drop the firewall rule and address, remove the network. Idempotent. */
   stop(): Promise<void>;
 }
@@ -216,7 +219,8 @@ export async function startLab(): Promise<Lab> {
 
     // The git host first: the port-443 server's go-get=1 page names its HTTPS port.
     const git = await startGit({ gateway, dir, tls: { ...tlsOpts, ...certs.good }, requests, serve });
-    const handler = proxyHandler(requests, [{ prefix: git.vanityPath, vcs: 'git', repoUrl: git.vanityRepoUrl }]);
+    const sumdb = makeSumdb('sum.lab.test', 'rsc.io/quote', 'v1.5.2', quoteGoSum('v1.5.2'));
+    const handler = proxyHandler(requests, [{ prefix: git.vanityPath, vcs: 'git', repoUrl: git.vanityRepoUrl }], sumdb);
     const tlsServer = (kc: KeyCert) => https.createServer({ ...tlsOpts, key: kc.key, cert: kc.cert }, handler);
 
     const proxyLog: ProxyRequest[] = [];
@@ -251,6 +255,7 @@ export async function startLab(): Promise<Lab> {
       requests,
       proxyLog,
       git,
+      sumdb: { name: sumdb.name, key: sumdb.key, url: `https://${sumdb.name}`, gosumdb: `${sumdb.key} https://${sumdb.name}` },
       stop,
     };
   } catch (err) {
