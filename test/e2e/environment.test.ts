@@ -305,6 +305,29 @@ async function volumeListing(name: string): Promise<string> {
   return (await runContainer(BUSYBOX_TAG, ['find', '/v'], { binds: [`${name}:/v:ro`] })).stdout;
 }
 
+test('GOCACHE=off: fs.undefined fails in the go command\'s words (docker always sets HOME, so this is how it happens)', async ({ base }) => {
+  const r = await runJson(['--image', GOBUILDER_TAG, ...base, '-e', LAB_GOPROXY, '-e', 'GOCACHE=off']);
+  const c = row(r.report, 'fs.writable', 'GOCACHE');
+  assert.is(c.status, 'fail');
+  assert.is(c.cause, 'fs.undefined');
+  assert.match(c.summary, 'required as of Go 1.12');
+  assert.match(c.fix ?? '', 'ENV GOCACHE=/tmp/go-build');
+});
+
+test('NO_PROXY sends the go command around the proxy to a module proxy it cannot reach directly: proxy.goproxy_excluded', async ({ lab, base }) => {
+  const proxy = `http://${lab.gateway}:${lab.ports.forwardProxy}`;
+  // Directly, proxy.golang.org is the blackhole; the lab proxy would reach it.
+  const args = ['--image', GOBUILDER_TAG, ...base, '-e', LAB_GOPROXY, '--add-host', `proxy.golang.org:${lab.blackhole}`, '-e', `HTTPS_PROXY=${proxy}`];
+  const excluded = await runJson([...args, '-e', 'NO_PROXY=proxy.golang.org']);
+  const x = row(excluded.report, 'proxy-env.no_proxy', 'proxy.golang.org');
+  assert.is(x.status, 'fail');
+  assert.is(x.cause, 'proxy.goproxy_excluded');
+  assert.match(x.fix ?? '', 'remove the entry');
+  const through = await runJson(args);
+  assert.is(row(through.report, 'http.goproxy', 'https://proxy.golang.org').status, 'pass');
+  assert.is(row(through.report, 'proxy-env.no_proxy', 'NO_PROXY').status, 'pass');
+});
+
 test('a read-only mount at GOPATH: fs.read_only; read-write passes and the volume is unchanged', async ({ base }) => {
   const name = `gmd-test-ro-${process.pid}`;
   await docker().createVolume({ Name: name, Labels: { [TEST_LABEL]: '1' } });
