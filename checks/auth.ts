@@ -3,10 +3,8 @@
  * as the image user: git must exist, credentials must be there (presence only is
  * reported, never contents), and `git ls-remote` must succeed. Pure over Evidence.
  */
-import type { CheckResult, Evidence, RepoEvidence } from '../src/model.js';
-import { type ImageCheck, secs } from './check.js';
-
-type Row = Omit<CheckResult, 'id' | 'category'>;
+import type { Evidence, RepoEvidence } from '../src/model.js';
+import { type ImageCheck, secs, type ImageRow } from './check.js';
 
 /** Hosts the user wants private access to: --private-repo hosts and GOPRIVATE's literal hosts. */
 export function privateTargets(ev: Evidence): Array<{ host: string; ssh: boolean }> {
@@ -25,7 +23,7 @@ export const authGit = {
   id: 'auth.git',
   category: 'auth',
   title: 'git for private modules',
-  evaluate(ev: Evidence): Row[] {
+  evaluate(ev: Evidence): ImageRow[] {
     const wanted = privateTargets(ev);
     if (wanted.length === 0) return [];
     const tools = ev.facts.tools;
@@ -64,7 +62,7 @@ export const authCredentials = {
   id: 'auth.credentials',
   category: 'auth',
   title: 'Credentials for private hosts',
-  evaluate(ev: Evidence): Row[] {
+  evaluate(ev: Evidence): ImageRow[] {
     return privateTargets(ev).map(({ host, ssh }) => {
       const found = credentialsFor(ev, host, ssh);
       const kh = ssh ? (ev.facts.credentials.knownHostsFile ? ' · known_hosts present' : ' · no known_hosts file') : '';
@@ -124,7 +122,7 @@ function repoFix(r: RepoEvidence, ev: Evidence): string | null {
   }
 }
 
-const CAUSE: Record<RepoEvidence['outcome'], Row['cause']> = {
+const CAUSE: Record<RepoEvidence['outcome'], ImageRow['cause']> = {
   ok: null,
   no_credentials: 'auth.no_credentials',
   auth_failed: 'auth.failed',
@@ -138,7 +136,7 @@ const CAUSE: Record<RepoEvidence['outcome'], Row['cause']> = {
   error: 'auth.error',
 };
 
-function repoRow(r: RepoEvidence, ev: Evidence): Row {
+function repoRow(r: RepoEvidence, ev: Evidence): ImageRow {
   const evidence = { ...r };
   const base = { target: r.repo.input, ms: r.ms, evidence };
   if (r.repo.kind === 'module' && r.discovery && !r.discovery.goImport) {
@@ -165,5 +163,5 @@ export const authRepo = {
   id: 'auth.repo',
   category: 'auth',
   title: 'Private repository access',
-  evaluate: (ev: Evidence): Row[] => ev.repos.map((r) => repoRow(r, ev)),
+  evaluate: (ev: Evidence): ImageRow[] => ev.repos.map((r) => repoRow(r, ev)),
 } satisfies ImageCheck;

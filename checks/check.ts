@@ -18,11 +18,14 @@ export interface TargetCheck {
   evaluate(te: TargetEvidence, ev: Evidence): Omit<CheckResult, 'id' | 'category' | 'target'>;
 }
 
+/** A row an image check returns: the runner adds its id and category. */
+export type ImageRow = Omit<CheckResult, 'id' | 'category'>;
+
 export interface ImageCheck {
   id: string;
   category: Category;
   title: string;
-  evaluate(ev: Evidence): Omit<CheckResult, 'id' | 'category'>[];
+  evaluate(ev: Evidence): ImageRow[];
 }
 
 export type Verdictless = Omit<CheckResult, 'id' | 'category' | 'target'>;

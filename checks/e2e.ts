@@ -5,10 +5,8 @@
  * gives the cause. Pure over Evidence.
  */
 import type { CheckResult, Evidence, FetchEvidence, FetchOutcome } from '../src/model.js';
-import { type ImageCheck, secs } from './check.js';
-import { redactUrl } from './http.js';
-
-type Row = Omit<CheckResult, 'id' | 'category'>;
+import { type ImageCheck, secs, type ImageRow } from './check.js';
+import { redactUrl } from '../src/secrets.js';
 
 const CAUSE: Record<Exclude<FetchOutcome, 'ok' | 'no_go'>, CheckResult['cause']> = {
   dns: 'e2e.dns',
@@ -77,7 +75,7 @@ function timings(f: FetchEvidence): string {
     .join(' · ');
 }
 
-function rowFor(f: FetchEvidence, ev: Evidence): Row {
+function rowFor(f: FetchEvidence, ev: Evidence): ImageRow {
   const label = f.fetch.kind === 'configured' ? `GOPROXY=${redactUrl(f.fetch.goproxy)}` : `${redactUrl(f.fetch.goproxy)} alone`;
   const evidence = { ...f, fetch: { ...f.fetch, goproxy: redactUrl(f.fetch.goproxy) }, error: redactUrl(f.error) };
   const base = { target: label, ms: f.ms, evidence };
@@ -102,5 +100,5 @@ export const e2eFetch = {
   id: 'e2e.fetch',
   category: 'e2e',
   title: 'go mod download of the canary',
-  evaluate: (ev: Evidence): Row[] => ev.fetches.map((f) => rowFor(f, ev)),
+  evaluate: (ev: Evidence): ImageRow[] => ev.fetches.map((f) => rowFor(f, ev)),
 } satisfies ImageCheck;

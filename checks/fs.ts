@@ -3,10 +3,8 @@
  * (GOMODCACHE, GOCACHE, GOPATH, HOME, TMPDIR, XDG_CACHE_HOME)? The classic failure is
  * a non-root USER with a root-owned /go. Pure over Evidence.
  */
-import type { CheckResult, Evidence, FsEvidence } from '../src/model.js';
-import { type ImageCheck, userRef } from './check.js';
-
-type Row = Omit<CheckResult, 'id' | 'category'>;
+import type { Evidence, FsEvidence } from '../src/model.js';
+import { type ImageCheck, userRef, type ImageRow } from './check.js';
 
 /** Below this the module and build caches are likely to run out of room. */
 export const LOW_SPACE_KB = 1024 * 1024;
@@ -35,7 +33,7 @@ export function notWritableFix(fe: FsEvidence, ev: Evidence): string {
   return `as root before USER ${user}: RUN mkdir -p ${fe.path.path} && chown -R ${uid}:${gid} ${dir}  — or: ${alternative}${cacheMount}`;
 }
 
-function undefinedRow(fe: FsEvidence): Row {
+function undefinedRow(fe: FsEvidence): ImageRow {
   const v = fe.path.variable;
   const fix =
     v === 'GOCACHE'
@@ -55,7 +53,7 @@ function describe(fe: FsEvidence): string {
   return `${where}${space}`;
 }
 
-function rowFor(fe: FsEvidence, ev: Evidence): Row {
+function rowFor(fe: FsEvidence, ev: Evidence): ImageRow {
   const v = fe.path.variable;
   const target = `${v} ${fe.path.path ?? ''}`.trim();
   if (fe.path.path === null) return undefinedRow(fe);
@@ -96,5 +94,5 @@ export const fsWritable = {
   id: 'fs.writable',
   category: 'fs',
   title: 'Writable as the image user',
-  evaluate: (ev: Evidence): Row[] => ev.paths.map((fe) => rowFor(fe, ev)),
+  evaluate: (ev: Evidence): ImageRow[] => ev.paths.map((fe) => rowFor(fe, ev)),
 } satisfies ImageCheck;

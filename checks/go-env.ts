@@ -9,13 +9,11 @@ import { goModLookup, parseGotoolchain, toolchainNeed } from '../src/go/gomod-fi
 import { DEFAULT_GOPROXY, DEFAULT_GOSUMDB, parseGoproxy } from '../src/go/goproxy-list.js';
 import { localGoVersion } from '../src/go/gover.js';
 import { lintPrivatePatterns, matchPrefixPatterns } from '../src/go/module-pattern.js';
-import type { CheckResult, Evidence } from '../src/model.js';
-import { goValue, type ImageCheck, sourceName, userRef } from './check.js';
-import { redactUrl } from './http.js';
+import type { Evidence } from '../src/model.js';
+import { goValue, type ImageCheck, sourceName, userRef, type ImageRow } from './check.js';
+import { redactUrl } from '../src/secrets.js';
 
-type Row = Omit<CheckResult, 'id' | 'category'>;
-
-function row(target: string | null, status: Row['status'], summary: string, opts: { cause?: Row['cause']; fix?: string | null; evidence?: Record<string, unknown> } = {}): Row {
+function row(target: string | null, status: ImageRow['status'], summary: string, opts: { cause?: ImageRow['cause']; fix?: string | null; evidence?: Record<string, unknown> } = {}): ImageRow {
   return { target, status, ms: null, summary, cause: opts.cause ?? null, evidence: opts.evidence ?? {}, fix: opts.fix ?? null };
 }
 
@@ -31,7 +29,7 @@ export const goEnvGo = {
   id: 'go-env.go',
   category: 'go-env',
   title: 'go command',
-  evaluate(ev: Evidence): Row[] {
+  evaluate(ev: Evidence): ImageRow[] {
     const f = ev.facts;
     if (f.goEnv) {
       const version = f.goEnv.GOVERSION ?? 'unknown version';
@@ -67,7 +65,7 @@ export const goEnvGoproxy = {
   id: 'go-env.goproxy',
   category: 'go-env',
   title: 'GOPROXY',
-  evaluate(ev: Evidence): Row[] {
+  evaluate(ev: Evidence): ImageRow[] {
     const value = goValue(ev, 'GOPROXY', DEFAULT_GOPROXY) || DEFAULT_GOPROXY;
     const shown = `GOPROXY=${redactUrl(value)} (${settingSource(ev, 'GOPROXY')})`;
     // Credentials in a proxy URL (go env -w GOPROXY=https://user:token@...) never reach a row.
@@ -120,7 +118,7 @@ export const goEnvGosumdb = {
   id: 'go-env.gosumdb',
   category: 'go-env',
   title: 'GOSUMDB',
-  evaluate(ev: Evidence): Row[] {
+  evaluate(ev: Evidence): ImageRow[] {
     const value = (goValue(ev, 'GOSUMDB', DEFAULT_GOSUMDB) || DEFAULT_GOSUMDB).trim();
     const shown = `GOSUMDB=${value} (${settingSource(ev, 'GOSUMDB')})`;
     if (value === 'off') {
@@ -165,13 +163,13 @@ export const goEnvPrivate = {
   id: 'go-env.private',
   category: 'go-env',
   title: 'GOPRIVATE, GONOPROXY, GONOSUMDB',
-  evaluate(ev: Evidence): Row[] {
+  evaluate(ev: Evidence): ImageRow[] {
     const goprivate = goValue(ev, 'GOPRIVATE');
     const noproxy = goValue(ev, 'GONOPROXY') || goprivate;
     const nosumdb = goValue(ev, 'GONOSUMDB') || goprivate;
     const modules = ev.repos.map((r) => modulePathOf(r.repo));
     if (!goprivate && !goValue(ev, 'GONOPROXY') && !goValue(ev, 'GONOSUMDB') && modules.length === 0) return [];
-    const rows: Row[] = [];
+    const rows: ImageRow[] = [];
     for (const name of ['GOPRIVATE', 'GONOPROXY', 'GONOSUMDB']) {
       for (const p of lintPrivatePatterns(goValue(ev, name), name)) {
         rows.push(row(name, p.severity === 'error' ? 'fail' : 'warn', `${name} entry ${JSON.stringify(p.pattern)}: ${p.problem}`, { cause: 'go.pattern', fix: p.fix ? `${name}: ${p.fix}` : null, evidence: { ...p } }));
@@ -207,7 +205,7 @@ export const goEnvGoinsecure = {
   id: 'go-env.goinsecure',
   category: 'go-env',
   title: 'GOINSECURE',
-  evaluate(ev: Evidence): Row[] {
+  evaluate(ev: Evidence): ImageRow[] {
     const value = goValue(ev, 'GOINSECURE');
     if (!value) return [];
     const lint = lintPrivatePatterns(value, 'GOINSECURE').map((p) => `${JSON.stringify(p.pattern)}: ${p.problem}`);
@@ -225,7 +223,7 @@ export const goEnvGoauth = {
   id: 'go-env.goauth',
   category: 'go-env',
   title: 'GOAUTH',
-  evaluate(ev: Evidence): Row[] {
+  evaluate(ev: Evidence): ImageRow[] {
     const value = goValue(ev, 'GOAUTH');
     if (!value) return [];
     const problems = lintGoauth(value, goVersionOf(ev));
@@ -244,7 +242,7 @@ export const goEnvGoflags = {
   id: 'go-env.goflags',
   category: 'go-env',
   title: 'GOFLAGS',
-  evaluate(ev: Evidence): Row[] {
+  evaluate(ev: Evidence): ImageRow[] {
     const value = goValue(ev, 'GOFLAGS');
     if (!value.trim()) return [];
     const vendor = ev.context.gomod?.vendor;
@@ -252,7 +250,7 @@ export const goEnvGoflags = {
     if (problems.length === 0) return [row('GOFLAGS', 'pass', `GOFLAGS=${value}${vendor ? ' · vendor/modules.txt is next to --gomod' : ''}`)];
     return problems.map((p) => {
       const noVendor = /-mod=vendor/.test(p.flag) && ev.context.gomod && !vendor ? ` — and there is no vendor/modules.txt next to ${ev.context.gomod.path}` : '';
-      const status: Row['status'] = p.severity === 'fatal' || p.severity === 'error' || noVendor ? 'fail' : p.severity === 'warning' ? 'warn' : 'pass';
+      const status: ImageRow['status'] = p.severity === 'fatal' || p.severity === 'error' || noVendor ? 'fail' : p.severity === 'warning' ? 'warn' : 'pass';
       return row('GOFLAGS', status, `GOFLAGS entry ${p.flag}: ${p.problem}${noVendor}${p.message ? ` ("${p.message}")` : ''}`, { cause: status === 'pass' ? null : 'go.goflags', fix: status === 'pass' ? null : p.fix });
     });
   },
@@ -263,7 +261,7 @@ export const goEnvToolchain = {
   id: 'go-env.toolchain',
   category: 'go-env',
   title: 'Go toolchain',
-  evaluate(ev: Evidence): Row[] {
+  evaluate(ev: Evidence): ImageRow[] {
     const gotoolchain = goValue(ev, 'GOTOOLCHAIN');
     const gomod = ev.context.gomod;
     const local = goVersionOf(ev);

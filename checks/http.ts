@@ -1,5 +1,6 @@
 /** http.goproxy: the module proxy protocol's canary request, through the proxy Go would use. */
 import type { Evidence, HttpEvidence, TargetEvidence } from '../src/model.js';
+import { redactUrl } from '../src/secrets.js';
 import { result, secs, type TargetCheck, isProxyOnly } from './check.js';
 import { goproxyFix, proxyAuthFix, proxyRefusedFix } from './fixes.js';
 
@@ -64,10 +65,3 @@ export const httpGoproxy = {
     return result('fail', `GET ${path} ${timing}`, { ms: h.ms, cause: 'http.status', evidence, fix: goproxyFix({ alternative: alternative() }) });
   },
 } satisfies TargetCheck;
-
-/** A URL with its credentials replaced (user:password → user:***, a lone token → ***): they work, but must never be printed. */
-export function redactUrl(url: string): string {
-  // Greedy up to the last @ of the authority: a password may hold an unencoded @. A value
-  // without a scheme (alice:pw@proxy:3128, which Go accepts) is an authority from its start.
-  return url.replace(/(^|\/\/)([^/@:\s]*)(:[^/\s]*)?@/g, (_m, start: string, user: string, pass: string | undefined) => (pass ? `${start}${user}:***@` : `${start}***@`));
-}

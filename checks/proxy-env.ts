@@ -5,17 +5,17 @@
  */
 import { explainNoProxyDifference } from '../src/go/curl-proxy.js';
 import { goProxyFor } from '../src/go/http-proxy.js';
-import type { CheckResult, EnvVar, Evidence, TargetEvidence } from '../src/model.js';
-import { type ImageCheck, result, secs, sourceName, type TargetCheck } from './check.js';
+import type { EnvVar, Evidence, TargetEvidence } from '../src/model.js';
+import { type ImageCheck, result, secs, sourceName, type TargetCheck, type ImageRow } from './check.js';
 import { proxyAuthFix } from './fixes.js';
-import { redactUrl } from './http.js';
-
-type Row = Omit<CheckResult, 'id' | 'category'>;
+import { redactUrl } from '../src/secrets.js';
 
 const PROXY_NAME = /^(https?|all|no|ftp)_proxy$/i;
 
 /** How a proxy value would be read: Go takes a value without scheme as http://VALUE. */
 export function proxyValueProblem(value: string): { status: 'warn' | 'fail'; problem: string } | null {
+  // An env file's stray blank: URL parsers here would trim it, Go's does not.
+  if (/\s/.test(value)) return { status: 'fail', problem: 'contains whitespace: the go command rejects it ("invalid proxy address") and every request fails' };
   const hasScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(value);
   const withScheme = hasScheme ? value : `http://${value}`;
   let u: URL;
@@ -63,12 +63,12 @@ function localhostFix(v: EnvVar): string {
   );
 }
 
-function varRows(ev: Evidence): Row[] {
+function varRows(ev: Evidence): ImageRow[] {
   const vars = ev.env.filter((v) => PROXY_NAME.test(v.name) && v.value !== '');
   if (vars.length === 0) {
     return [{ target: 'HTTPS_PROXY', status: 'pass', ms: null, cause: null, evidence: { variables: [] }, fix: null, summary: 'no proxy variables: the go command and git connect directly' }];
   }
-  const rows: Row[] = [];
+  const rows: ImageRow[] = [];
   const clean: EnvVar[] = [];
   for (const v of vars) {
     const evidence = { name: v.name, value: redactUrl(v.value), source: v.source };
@@ -151,11 +151,11 @@ export const proxyEnvNoProxy = {
   id: 'proxy-env.no_proxy',
   category: 'proxy-env',
   title: 'NO_PROXY as Go and git read it',
-  evaluate(ev: Evidence): Row[] {
+  evaluate(ev: Evidence): ImageRow[] {
     const env = envRecord(ev);
     const anyProxy = ev.env.some((v) => /^(https?|all)_proxy$/i.test(v.name) && v.value);
     if (!anyProxy) return [];
-    const rows: Row[] = [];
+    const rows: ImageRow[] = [];
     for (const te of buildHosts(ev)) {
       const { host, port } = te.target;
       const diff = explainNoProxyDifference(host, port, env);

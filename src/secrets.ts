@@ -61,3 +61,10 @@ export function scrub(text: string, secrets: readonly string[]): string {
   for (const f of [...forms].sort((a, b) => b.length - a.length)) out = out.split(f).join('***');
   return out;
 }
+
+/** A URL with its credentials replaced (user:password → user:***, a lone token → ***): they work, but must never be printed. */
+export function redactUrl(url: string): string {
+  // Greedy up to the last @ of the authority: a password may hold an unencoded @. A value
+  // without a scheme (alice:pw@proxy:3128, which Go accepts) is an authority from its start.
+  return url.replace(/(^|\/\/)([^/@:\s]*)(:[^/\s]*)?@/g, (_m, start: string, user: string, pass: string | undefined) => (pass ? `${start}${user}:***@` : `${start}***@`));
+}

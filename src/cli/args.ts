@@ -9,7 +9,7 @@ import yargs from 'yargs';
 import { UsageError } from '../errors.js';
 import { isSafeField } from '../agent/wire.js';
 import type { DoctorOptions, PrivateRepo, UserTarget } from '../options.js';
-import { netrcSecrets, envSecrets, splitEnv } from '../secrets.js';
+import { envSecrets, netrcSecrets, redactUrl, splitEnv } from '../secrets.js';
 
 export type ParsedArgs = { kind: 'run'; options: DoctorOptions } | { kind: 'exit'; code: 0; output: string };
 
@@ -44,10 +44,10 @@ export function parseTarget(value: string): UserTarget {
     try {
       u = new URL(value);
     } catch {
-      throw new UsageError(`--target ${JSON.stringify(withoutCredentials(value))} is not a valid URL`);
+      throw new UsageError(`--target ${JSON.stringify(redactUrl(value))} is not a valid URL`);
     }
     const host = u.hostname.replace(/^\[|\]$/g, '');
-    if (!validHost(host) || u.username || u.search || u.hash) throw new UsageError(`--target ${JSON.stringify(withoutCredentials(value))}: expected https://HOST[:PORT][/PATH]`);
+    if (!validHost(host) || u.username || u.search || u.hash) throw new UsageError(`--target ${JSON.stringify(redactUrl(value))}: expected https://HOST[:PORT][/PATH]`);
     return { host, port: Number(u.port || (u.protocol === 'http:' ? 80 : 443)), proxyUrl: `${u.protocol}//${u.host}${u.pathname.replace(/\/+$/, '')}` };
   }
   const m = /^(\[[0-9a-fA-F:]+\]|[^:]+)(?::(\d{1,5}))?$/.exec(value);
@@ -73,14 +73,9 @@ export function parseAddHost(value: string): string {
 const REPO_HINT =
   'e.g. --private-repo https://git.corp.example/acme/lib.git, ssh://git@git.corp.example/acme/lib.git, git@git.corp.example:acme/lib.git or git.corp.example/acme/lib';
 
-/** A URL as it may be echoed in an error: never with its credentials. */
-function withoutCredentials(value: string): string {
-  return value.replace(/\/\/[^/@\s]*@/, '//***@');
-}
-
 /** A --private-repo: an https or ssh git URL, scp-like `user@host:path`, or a module path. */
 export function parsePrivateRepo(value: string): PrivateRepo {
-  const bad = (why: string) => new UsageError(`--private-repo ${JSON.stringify(withoutCredentials(value))}: ${why}`, REPO_HINT);
+  const bad = (why: string) => new UsageError(`--private-repo ${JSON.stringify(redactUrl(value))}: ${why}`, REPO_HINT);
   if (!isSafeField(value)) throw bad('unexpected characters');
   if (/^(https?|ssh):\/\//i.test(value)) {
     let u: URL;

@@ -1,6 +1,7 @@
 /**
  * Options + what the image says → the probe plan. Pure.
  */
+import { isSafeField } from '../agent/wire.js';
 import { goProxyFor, normalizeProxyUrl } from '../go/http-proxy.js';
 import { DEFAULT_GOPROXY, DEFAULT_GOSUMDB, parseGoproxy, sumdbEndpoint } from '../go/goproxy-list.js';
 import type { ImageFacts, PlannedFetch, PlannedPath, PlannedRepo, PlannedTarget, ProbePlan, TargetRole } from '../model.js';
@@ -21,16 +22,6 @@ export const DEFAULT_TARGETS: Array<{ host: string; role: TargetRole; proxyUrl: 
   { host: 'sum.golang.org', role: 'default', proxyUrl: null },
 ];
 
-/** The environment the container gets: the image's ENV, then the user's -e/--env-file. */
-export function mergeEnv(imageEnv: string[], userEnv: string[]): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const kv of [...imageEnv, ...userEnv]) {
-    const i = kv.indexOf('=');
-    if (i > 0) env[kv.slice(0, i)] = kv.slice(i + 1);
-  }
-  return env;
-}
-
 /** A Go setting as the go command sees it: `go env` when the image has go, else the environment. */
 export function goSetting(name: string, facts: ImageFacts, env: Record<string, string>, fallback: string): string {
   const fromGo = facts.goEnv?.[name];
@@ -47,7 +38,8 @@ export function proxyUrls(env: Record<string, string>): string[] {
   for (const name of PROXY_VARS) {
     if (/no_proxy/i.test(name) || !env[name]) continue;
     const u = normalizeProxyUrl(env[name]!);
-    if (u && /^(https?|socks5h?):\/\//i.test(u)) urls.add(u);
+    // A value the agent wire cannot carry (whitespace) is unusable for Go too: proxy-env.vars says so.
+    if (u && /^(https?|socks5h?):\/\//i.test(u) && isSafeField(u)) urls.add(u);
   }
   return [...urls];
 }
@@ -133,12 +125,14 @@ export function planProbes(opts: DoctorOptions, facts: ImageFacts, env: Record<s
       add(u.hostname, portOf(u), 'private', u.protocol === 'https:', null);
     }
   }
-  const targets: PlannedTarget[] = [...byHostPort.values()].map((t, i) => ({
-    ...t,
-    key: `t${i}`,
+  const targets: PlannedTarget[] = [...byHostPort.values()].map((t, i) => {
     // The proxy the go command would use for this host, whether or not an HTTP step runs.
-    httpProxy: goProxyFor(t.httpUrl ?? `${t.tls ? 'https' : 'http'}://${t.host.includes(':') ? `[${t.host}]` : t.host}:${t.port}/`, env),
-  }));
+    const proxy = goProxyFor(t.httpUrl ?? `${t.tls ? 'https' : 'http'}://${t.host.includes(':') ? `[${t.host}]` : t.host}:${t.port}/`, env);
+    // A proxy value with whitespace makes every go request fail ("invalid proxy address"): no
+    // request to make as the go command would; proxy-env.vars reports the value.
+    if (proxy !== null && !isSafeField(proxy)) return { ...t, key: `t${i}`, httpUrl: null, httpProxy: null };
+    return { ...t, key: `t${i}`, httpProxy: proxy };
+  });
   // Each proxy in the environment: reach it, then CONNECT through it to the first module proxy.
   const firstProxy = targets.find((t) => t.roles.includes('goproxy') && t.httpUrl)?.httpUrl ?? `https://proxy.golang.org${CANARY_LIST_PATH}`;
   for (const proxy of proxyUrls(env)) {

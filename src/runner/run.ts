@@ -9,7 +9,7 @@ import { LABEL_RUN, LABEL_TOOL } from '../engine/types.js';
 import { ProbeFailed } from '../errors.js';
 import type { EnvVar, Evidence, FetchEvidence, FsEvidence, ImageFacts, ProbePlan, RepoEvidence, TargetEvidence } from '../model.js';
 import type { DoctorOptions } from '../options.js';
-import { mergeEnv, planProbes } from './plan.js';
+import { planProbes } from './plan.js';
 
 export interface RunDeps {
   engine: Engine;
@@ -46,7 +46,8 @@ export async function collectEvidence(opts: DoctorOptions, deps: RunDeps): Promi
 
   // The container's Env as the docker CLI would send it: config.json proxies first, then -e.
   const containerEnv = [...opts.dockerConfigEnv, ...opts.env];
-  const env = mergeEnv(image.env, containerEnv);
+  const envVars = envWithSources(image.env, opts.dockerConfigEnv, opts.env);
+  const env = Object.fromEntries(envVars.map((v) => [v.name, v.value]));
   const user = opts.user ?? image.user;
   const sshAgentMount = '/run/gomod-doctor/ssh-agent.sock';
   const reader = new WireReader();
@@ -160,7 +161,7 @@ export async function collectEvidence(opts: DoctorOptions, deps: RunDeps): Promi
       paths,
       repos,
       fetches,
-      env: envWithSources(image.env, opts.dockerConfigEnv, opts.env),
+      env: envVars,
       context: {
         network: opts.network,
         dns: opts.dns,

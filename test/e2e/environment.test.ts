@@ -145,6 +145,16 @@ test('proxy URL typo and case disagreement: bad_url fails, HTTPS_PROXY vs https_
   assert.is(mismatch.cause, 'proxy.case_mismatch');
 });
 
+test('a proxy with a stray blank from an env file: a clear bad_url row and exit 1, not an internal error', async ({ lab, base, dir }) => {
+  const envFile = join(dir, 'blank.env');
+  writeFileSync(envFile, `HTTPS_PROXY=http://${lab.gateway}:${lab.ports.forwardProxy} \n`);
+  const r = await runJson(['--image', GOBUILDER_TAG, ...base, '-e', LAB_GOPROXY, '--env-file', envFile]);
+  assert.is(r.code, 1, r.stderr);
+  const v = row(r.report, 'proxy-env.vars', 'HTTPS_PROXY');
+  assert.is(v.cause, 'proxy.bad_url');
+  assert.match(v.summary, 'contains whitespace');
+});
+
 test('NO_PROXY read differently by Go and git: "*.lab.test" warns, "lab.test" passes', async ({ lab, base }) => {
   const proxy = `http://${lab.gateway}:${lab.ports.forwardProxy}`;
   const args = ['--image', GOBUILDER_TAG, ...base, '-e', 'GOPROXY=https://goproxy.lab.test,direct', '-e', `HTTPS_PROXY=${proxy}`, '-e', `https_proxy=${proxy}`];

@@ -135,10 +135,12 @@ Proxy('proxyValueProblem', () => {
   assert.is(proxyValueProblem('http://proxy.corp:3128'), null);
   assert.is(proxyValueProblem('https://proxy.corp'), null);
   assert.is(proxyValueProblem('socks5h://socks.corp:1080'), null);
+  assert.is(proxyValueProblem('http://proxy.corp:3128 ')?.status, 'fail', 'a trailing blank from an env file');
   assert.is(proxyValueProblem('http://proxy.corp:3128/'), null);
   assert.is(proxyValueProblem('proxy.corp:3128')?.status, 'warn');
   assert.is(proxyValueProblem('ftp://proxy.corp')?.status, 'fail');
-  assert.match(proxyValueProblem('http://pro xy:3128')?.problem ?? '', 'is not a URL');
+  assert.match(proxyValueProblem('http://pro xy:3128')?.problem ?? '', 'contains whitespace');
+  assert.match(proxyValueProblem('http://[::1')?.problem ?? '', 'is not a URL');
 });
 
 // ---------------------------------------------------------------------------

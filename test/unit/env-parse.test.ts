@@ -4,7 +4,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseCredentials, parseFetch, parseFs, parseRepo } from '../../src/agent/parse.js';
-import type { Block } from '../../src/agent/wire.js';
+import { type Block, encodePlan } from '../../src/agent/wire.js';
 import { type ArgsIo, parsePrivateRepo, parseArgs, parseVolume, tokenNetrc } from '../../src/cli/args.js';
 import { UsageError } from '../../src/errors.js';
 import type { GitOutcome, ImageFacts, PlannedPath, PlannedRepo } from '../../src/model.js';
@@ -408,3 +408,13 @@ Fetch("the go command's words decide the outcome", () => {
 });
 
 Fetch.run();
+
+const Blank = suite('planProbes: a proxy value with whitespace');
+
+Blank('a proxy value with a stray blank (an env file) plans no request through it instead of failing the run', () => {
+  const plan = planProbes(opts({ targets: [{ host: 'proxy.golang.org', port: 443, proxyUrl: 'https://proxy.golang.org' }] }), facts(), { HTTPS_PROXY: 'http://proxy.corp:3128 ' });
+  assert.ok(encodePlan(plan).includes('target t0 proxy.golang.org 443 1 - -'));
+  assert.is(plan.targets.filter((t) => t.roles.includes('proxy')).length, 0);
+});
+
+Blank.run();
