@@ -8,8 +8,9 @@ import type { ImageCheck, TargetCheck } from './check.js';
 import { dnsResolve } from './dns.js';
 import { httpGoproxy } from './http.js';
 import { authCredentials, authGit, authRepo } from './auth.js';
-import { e2eFetch } from './e2e.js';
+import { e2eFallthrough, e2eFetch, e2eRecommend, e2eSumdb, e2eThroughput } from './e2e.js';
 import { fsWritable } from './fs.js';
+import { hostCompare } from './host.js';
 import { goEnvGo, goEnvGoauth, goEnvGoflags, goEnvGoinsecure, goEnvGoproxy, goEnvGosumdb, goEnvPrivate, goEnvToolchain } from './go-env.js';
 import { dnsResolver, engineProbe } from './image.js';
 import { proxyEnvNoProxy, proxyEnvProxy, proxyEnvVars } from './proxy-env.js';
@@ -34,6 +35,11 @@ export const IMAGE_CHECKS: ImageCheck[] = [
   authCredentials,
   authRepo,
   e2eFetch,
+  e2eFallthrough,
+  e2eSumdb,
+  e2eThroughput,
+  e2eRecommend,
+  hostCompare,
 ];
 export const TARGET_CHECKS: TargetCheck[] = [dnsResolve, tcpConnect, tlsHandshake, httpGoproxy, proxyEnvProxy];
 

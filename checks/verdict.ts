@@ -3,7 +3,7 @@
  * failing rows there have in common, and the single most useful fix. Pure.
  * Rows skipped because of that layer are its collateral, not extra problems.
  */
-import { CATEGORIES, type Cause, type CheckResult, type Evidence, type Verdict } from '../src/model.js';
+import { CATEGORIES, type Category, type Cause, type CheckResult, type Evidence, type Verdict } from '../src/model.js';
 import { resolverName } from './check.js';
 
 function list(names: string[]): string {
@@ -70,27 +70,102 @@ function headline(cause: Cause | null, rows: CheckResult[], ev: Evidence): strin
       return `Private modules cannot be fetched: git has no working credentials for ${list(rows.map((r) => r.target ?? ''))}.`;
     case 'auth.host_key':
       return `Private modules over ssh fail: the image does not know the host key of ${list(rows.map((r) => r.target ?? ''))}.`;
+    case 'e2e.checksum':
+      return `go mod download refuses the module: it does not match the checksum database, so a proxy or middlebox altered it (${list(rows.map((r) => r.target ?? ''))}).`;
+    case 'e2e.sumdb':
+    case 'e2e.sumdb_unreachable':
+    case 'e2e.sumdb_status':
+    case 'e2e.sumdb_unavailable':
+      return `go mod download cannot verify modules: the checksum database does not answer on the path the go command uses (${rows[0]?.summary ?? ''}).`;
+    case 'e2e.no_fallthrough':
+      return `go mod download fails although an entry of GOPROXY works: ${rows[0]?.summary ?? ''}.`;
+    case 'e2e.auth':
+      return `Private modules cannot be downloaded: the go command's git has no working credentials (${list(rows.map((r) => r.target ?? ''))}).`;
+    case 'e2e.not_found':
+      return `No GOPROXY entry serves the module, and the list has nothing to fall through to (${list(rows.map((r) => r.target ?? ''))}).`;
+    case 'e2e.hung':
+    case 'e2e.timeout':
+    case 'e2e.stalled':
+      return `go mod download hangs: ${rows[0]?.summary ?? ''}.`;
+    case 'e2e.dns':
+    case 'e2e.refused':
+    case 'e2e.proxy':
+    case 'e2e.tls_timeout':
+    case 'e2e.x509':
+    case 'e2e.server_error':
+      return `go mod download fails: ${rows[0]?.summary ?? ''}.`;
     default:
       return `${rows[0]?.id ?? 'A check'} fails for ${hosts}: ${rows[0]?.summary ?? ''}`;
   }
 }
 
+/** Which host-comparison causes explain a container failure of which layer. */
+const HOST_EXPLAINS: Partial<Record<Category, Cause[]>> = {
+  dns: ['host.dns_differs', 'host.proxy_differs'],
+  tcp: ['host.proxy_differs', 'host.tcp_differs'],
+  tls: ['host.tls_stalls_in_container', 'host.ca_differs', 'host.proxy_differs'],
+  http: ['host.proxy_differs', 'host.http_differs'],
+  e2e: ['host.proxy_differs', 'host.dns_differs', 'host.tcp_differs', 'host.tls_stalls_in_container', 'host.ca_differs'],
+};
+
+const ref = (r: CheckResult) => `${r.id}@${r.target ?? ''}`;
+
+/** The go command's own result for the configured GOPROXY, in a few words. */
+function goCommandWords(results: CheckResult[]): string | null {
+  const fetch = results.find((r) => r.id === 'e2e.fetch' && (r.target ?? '').startsWith('GOPROXY='));
+  if (!fetch || fetch.status === 'skip') return null;
+  return fetch.status === 'pass' ? 'go mod download itself works' : `go mod download itself fails (${fetch.cause?.replace('e2e.', '') ?? 'error'})`;
+}
+
+/**
+ * The verdict: the lowest layer with a failing row (the network chain first, the go
+ * command's own end-to-end result last), the cause most of its failing rows share,
+ * the host comparison when it explains them, and one fix. Ties between unrelated causes
+ * are said as such rather than guessed at.
+ */
 export function verdict(results: CheckResult[], ev: Evidence): Verdict {
   const fails = results.filter((r) => r.status === 'fail');
+  const goWords = goCommandWords(results);
   if (fails.length === 0) {
     const warns = results.filter((r) => r.status === 'warn');
-    const text = warns.length
-      ? `Nothing fails; ${warns.length} warning${warns.length > 1 ? 's' : ''} to read (first: ${warns[0]?.id} ${warns[0]?.target ?? ''}).`
+    const fetch = results.find((r) => r.id === 'e2e.fetch' && (r.target ?? '').startsWith('GOPROXY=') && r.status === 'pass');
+    const works = fetch
+      ? `go mod download works from this image: ${fetch.summary.replace(/^go mod download /, '').replace(/:.*$/, '')}.`
       : 'The container reaches every module source it needs: go mod download should work from this image.';
-    return { layer: null, text, basedOn: warns.map((r) => `${r.id}@${r.target ?? ''}`) };
+    const text = warns.length ? `${works} ${warns.length} warning${warns.length > 1 ? 's' : ''} to read (first: ${warns[0]?.id} ${warns[0]?.target ?? ''}).` : works;
+    return { layer: null, text, fix: null, basedOn: [...(fetch ? [ref(fetch)] : []), ...warns.map(ref)] };
   }
-  const layer = CATEGORIES.find((c) => fails.some((r) => r.category === c)) ?? fails[0]!.category;
+  const layer = CATEGORIES.find((c) => c !== 'host' && fails.some((r) => r.category === c)) ?? fails[0]!.category;
   const inLayer = fails.filter((r) => r.category === layer);
-  // The cause most failing rows of that layer share decides the headline.
-  const counts = new Map<Cause | null, CheckResult[]>();
-  for (const r of inLayer) counts.set(r.cause, [...(counts.get(r.cause) ?? []), r]);
-  const [cause, rows] = [...counts.entries()].sort((a, b) => b[1].length - a[1].length)[0]!;
-  const fix = rows.find((r) => r.fix)?.fix;
-  const text = headline(cause, rows, ev) + (fix ? ` Fix: ${fix}` : '');
-  return { layer, text, basedOn: rows.map((r) => `${r.id}@${r.target ?? ''}`) };
+  const byCause = new Map<Cause | null, CheckResult[]>();
+  for (const r of inLayer) byCause.set(r.cause, [...(byCause.get(r.cause) ?? []), r]);
+  const ranked = [...byCause.entries()].sort((a, b) => b[1].length - a[1].length);
+  const [cause, rows] = ranked[0]!;
+  const tie = ranked.length > 1 && ranked[1]![1].length === rows.length;
+  if (tie) {
+    const parts = ranked.map(([c, rs]) => `${c ?? 'unclassified'} (${list(rs.map((r) => r.target ?? r.id))})`);
+    return {
+      layer,
+      text: `The evidence does not single out one cause: in the ${layer} layer, ${parts.join(' and ')} fail independently.${goWords ? ` ${goWords[0]!.toUpperCase()}${goWords.slice(1)}.` : ''} Read those rows' fixes in turn.`,
+      fix: null,
+      basedOn: inLayer.map(ref),
+    };
+  }
+  // The host comparison of the same targets, when it explains this layer's failure.
+  const hosts = new Set(rows.map((r) => hostOf(r.target)));
+  const explaining = results.find((r) => r.id === 'host.compare' && r.status === 'warn' && HOST_EXPLAINS[layer]?.includes(r.cause as Cause) && (layer === 'e2e' || hosts.has(hostOf(r.target))));
+  if (layer === 'e2e' && cause === 'e2e.error' && !explaining) {
+    const r = rows[0]!;
+    return {
+      layer,
+      text: `go mod download fails, but no probe below it does, so the evidence does not single out a cause: ${r.summary}`,
+      fix: null,
+      basedOn: rows.map(ref),
+    };
+  }
+  const fix = explaining?.fix ?? rows.find((r) => r.fix)?.fix ?? (layer === 'e2e' ? results.find((r) => r.id === 'e2e.recommend' && r.status === 'warn')?.fix : null) ?? null;
+  const why = explaining ? ` ${explaining.summary.replace(/ — host:.*$/, '')[0]!.toUpperCase()}${explaining.summary.replace(/ — host:.*$/, '').slice(1)}.` : '';
+  const agrees = layer !== 'e2e' && goWords ? ` (${goWords}.)` : '';
+  const text = `${headline(cause, rows, ev)}${why}${agrees}${fix ? ` Fix: ${fix}` : ''}`;
+  return { layer, text, fix, basedOn: [...rows.map(ref), ...(explaining ? [ref(explaining)] : [])] };
 }

@@ -101,7 +101,23 @@ export type Cause =
   | 'e2e.checksum'
   | 'e2e.sumdb'
   | 'e2e.hung'
+  | 'e2e.auth'
   | 'e2e.error'
+  | 'e2e.sumdb_off'
+  | 'e2e.sumdb_unavailable'
+  | 'e2e.sumdb_unreachable'
+  | 'e2e.sumdb_status'
+  | 'e2e.no_fallthrough'
+  | 'e2e.slow'
+  | 'e2e.stalled'
+  | 'e2e.transfer_failed'
+  | 'e2e.faster_proxy'
+  | 'host.dns_differs'
+  | 'host.tcp_differs'
+  | 'host.tls_stalls_in_container'
+  | 'host.ca_differs'
+  | 'host.proxy_differs'
+  | 'host.http_differs'
   | 'tool.missing'
   | 'prereq.failed';
 
@@ -170,10 +186,41 @@ export interface PlannedFetch {
   key: string;
   /** The GOPROXY value this fetch runs with. */
   goproxy: string;
-  /** `configured`: the image's GOPROXY as is; `entry`: one entry of it on its own. */
-  kind: 'configured' | 'entry';
-  /** MODULE@VERSION. */
+  /**
+   * `configured`: the image's GOPROXY as is; `entry`: one entry of it on its own;
+   * `private`: a private module, direct, with the handed git credentials.
+   */
+  kind: 'configured' | 'entry' | 'private';
+  /** MODULE@VERSION (the canary, or a private module @latest). */
   canary: string;
+}
+
+/**
+ * A checksum-database request as the go command would make it: `supported` asks a proxy
+ * whether it carries the database (`<proxy>/sumdb/<name>/supported`); `lookup` fetches the
+ * canary's record, through a proxy or from GOSUMDB directly.
+ */
+export interface PlannedSumdbGet {
+  key: string;
+  kind: 'supported' | 'lookup';
+  /** The GOPROXY entry it goes through, or `direct` for the GOSUMDB URL itself. */
+  via: string;
+  url: string;
+  /** The HTTP proxy the go command would use for url, or null. */
+  httpProxy: string | null;
+}
+
+/** One module zip downloaded from one proxy, timed by bytes (slow vs hung). */
+export interface PlannedTransfer {
+  key: string;
+  /** The GOPROXY entry it comes from. */
+  goproxy: string;
+  /** MODULE@VERSION. */
+  module: string;
+  /** `canary`: the canary's zip; `throughput`: the larger --throughput file. */
+  purpose: 'canary' | 'throughput';
+  url: string;
+  httpProxy: string | null;
 }
 
 export interface ProbePlan {
@@ -183,6 +230,8 @@ export interface ProbePlan {
   paths: PlannedPath[];
   repos: PlannedRepo[];
   fetches: PlannedFetch[];
+  sumdbGets: PlannedSumdbGet[];
+  transfers: PlannedTransfer[];
   /** Whether an extra CA (--ca-cert) was shipped with the agent. */
   extraCa: boolean;
 }
@@ -365,7 +414,7 @@ export interface GoRequest {
   ms: number | null;
 }
 
-export type FetchOutcome = 'ok' | 'dns' | 'timeout' | 'refused' | 'proxy' | 'tls_timeout' | 'x509' | 'not_found' | 'server_error' | 'checksum' | 'sumdb' | 'hung' | 'no_go' | 'error';
+export type FetchOutcome = 'ok' | 'dns' | 'timeout' | 'refused' | 'proxy' | 'tls_timeout' | 'x509' | 'auth' | 'not_found' | 'server_error' | 'checksum' | 'sumdb' | 'hung' | 'no_go' | 'error';
 
 export interface FetchEvidence {
   fetch: PlannedFetch;
@@ -375,6 +424,98 @@ export interface FetchEvidence {
   requests: GoRequest[];
   /** The go command's own error line (credentials masked). */
   error: string;
+  /** Size of the module zip it downloaded, when it got that far. */
+  zipBytes: number | null;
+}
+
+export interface SumdbGetEvidence {
+  get: PlannedSumdbGet;
+  http: HttpEvidence;
+}
+
+export interface TransferEvidence {
+  transfer: PlannedTransfer;
+  outcome: 'complete' | 'timeout' | 'error' | 'no_tool';
+  status: number | null;
+  /** Content-Length the server announced. */
+  length: number | null;
+  /** Bytes that arrived (all of them, or what arrived before the deadline). */
+  bytes: number;
+  ms: number | null;
+  message: string;
+}
+
+// ---------------------------------------------------------------------------
+// Host evidence: the same network steps measured from the machine running the doctor
+// (Node), for the host-vs-container comparison. A null step did not run.
+
+export interface HostDnsEvidence {
+  outcome: 'resolved' | 'nxdomain' | 'timeout' | 'error';
+  addresses: string[];
+  ms: number | null;
+  message: string;
+}
+
+export interface HostTcpEvidence {
+  /** The address dialled: the host's own answer, else the --add-host entry for the name. */
+  address: string;
+  /** Where `address` came from. */
+  addressFrom: 'host' | 'add-host';
+  outcome: 'connected' | 'refused' | 'timeout' | 'unreachable' | 'error';
+  ms: number | null;
+  message: string;
+}
+
+export interface HostTlsEvidence {
+  outcome: 'ok' | 'timeout' | 'error';
+  /** Whether the chain verified against the host's roots (Go's: SSL_CERT_FILE/DIR or the system bundle, plus --ca-cert). */
+  verified: boolean;
+  /** Node's verification error code (UNABLE_TO_GET_ISSUER_CERT_LOCALLY, CERT_HAS_EXPIRED, ...), when not verified. */
+  verifyError: string | null;
+  issuer: string | null;
+  ms: number | null;
+  message: string;
+}
+
+export interface HostHttpEvidence {
+  url: string;
+  /** The proxy the go command on the host would use for url (host environment, Go's NO_PROXY rules), redacted. */
+  proxy: string | null;
+  outcome: 'response' | 'timeout' | 'proxy_refused' | 'proxy_auth' | 'tls_error' | 'error';
+  status: number | null;
+  ms: number | null;
+  message: string;
+}
+
+/** The host's route towards an address: the interface and its MTU (Linux), for the MTU comparison. */
+export interface HostRoute {
+  address: string;
+  device: string | null;
+  mtu: number | null;
+  /** True when the address is one of the host's own (the route is loopback: no MTU to compare). */
+  local: boolean;
+}
+
+export interface HostTargetEvidence {
+  /** The PlannedTarget key this row mirrors. */
+  key: string;
+  dns: HostDnsEvidence | null;
+  tcp: HostTcpEvidence | null;
+  tls: HostTlsEvidence | null;
+  http: HostHttpEvidence | null;
+  route: HostRoute | null;
+}
+
+export interface HostEvidence {
+  /** Proxy variables set in the host's environment (the doctor's own process), values redacted. */
+  proxyEnv: Record<string, string>;
+  /** The resolvers the host uses (/etc/resolv.conf), for fix lines. */
+  nameservers: string[];
+  /** MTU of the Docker network the probe container used, from the engine. */
+  networkMtu: number | null;
+  /** Name of that network (bridge, a user network, host). */
+  networkName: string;
+  targets: HostTargetEvidence[];
 }
 
 /** Everything measured for one target. A missing step was not run (a prerequisite failed). */
@@ -398,6 +539,10 @@ export interface Evidence {
   paths: FsEvidence[];
   repos: RepoEvidence[];
   fetches: FetchEvidence[];
+  sumdb: SumdbGetEvidence[];
+  transfers: TransferEvidence[];
+  /** The same network probes from the host; null when --no-host. */
+  host: HostEvidence | null;
   /** The container's environment as Docker builds it (image ENV, docker config.json proxies, -e), with where each came from. */
   env: EnvVar[];
   /** Options that checks need to word their fixes (flags the user gave). */
@@ -424,6 +569,8 @@ export interface RunContext {
   privateRepos: string[];
   /** Where docker config.json proxies came from, when any were injected. */
   dockerConfig: string | null;
+  /** --canary MODULE@VERSION. */
+  canary: string;
 }
 
 // ---------------------------------------------------------------------------
@@ -433,6 +580,8 @@ export interface Verdict {
   /** The lowest broken layer, or null when nothing failed. */
   layer: Category | null;
   text: string;
+  /** The single most useful fix, or null when nothing failed or no cause stands out. */
+  fix: string | null;
   /** Ids (id@target) of the rows the verdict rests on. */
   basedOn: string[];
 }
@@ -445,5 +594,5 @@ export interface Report {
   startedAt: string;
   durationMs: number;
   checks: CheckResult[];
-  summary: { pass: number; warn: number; fail: number; skip: number; verdict: string; layer: Category | null };
+  summary: { pass: number; warn: number; fail: number; skip: number; verdict: string; layer: Category | null; fix: string | null; basedOn: string[] };
 }

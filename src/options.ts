@@ -51,10 +51,17 @@ export interface DoctorOptions {
   dockerConfigEnv: string[];
   /** Which config.json and key they came from, for the report. */
   dockerConfigSource: string | null;
-  /** --fetch: run `go mod download` of the canary through each GOPROXY entry (needs go in the image). */
+  /** Run `go mod download` of the canary through each GOPROXY entry (needs go in the image); --no-fetch: false. */
   fetch: boolean;
   /** --canary MODULE@VERSION, the module the fetch downloads. */
   canary: string;
+  /** --throughput: a larger MODULE@VERSION whose zip is timed from each proxy, or null. */
+  throughput: string | null;
+  /** Whether to run the same network probes from the host (--no-host: false). */
+  hostProbes: boolean;
   /** Every secret value the user handed in, scrubbed from all output as a last line of defence. */
   secrets: string[];
 }
+
+/** The module whose zip --throughput times: large enough (several MB) to measure a rate. */
+export const THROUGHPUT_MODULE = 'golang.org/x/text@v0.21.0';

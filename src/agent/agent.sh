@@ -357,9 +357,11 @@ probe_repo() {
   emit "$W/$1.repoblock"
 }
 
-# probe_fetch KEY MODULE@VERSION GOPROXY: the go command's own download of the canary, as
-# the image user, with -x to see each request, in throwaway module and build caches that
-# are removed afterwards (never the user's). --ca-cert reaches Go through SSL_CERT_FILE.
+# probe_fetch KEY MODULE@VERSION GOPROXY [private]: the go command's own download of a
+# module, as the image user, with -x to see each request, in throwaway module and build
+# caches that are removed afterwards (never the user's). --ca-cert reaches Go through
+# SSL_CERT_FILE. A private fetch goes direct, skips the checksum database for that module
+# and hands git the --netrc/--ssh-key credentials, as a correct GOPRIVATE setup would.
 probe_fetch() {
   d="$W/$1.fetch"
   mkdir -p "$d/mod" "$d/cache" "$d/work"
@@ -368,6 +370,16 @@ probe_fetch() {
     # GOPATH too: the go command keeps the checksum database's latest tree in GOPATH/pkg/sumdb.
     (cd "$d/work" && export GOPROXY="$3" GOPATH="$d/gopath" GOMODCACHE="$d/mod" GOCACHE="$d/cache" GOFLAGS=-modcacherw GO111MODULE=on GOTOOLCHAIN=local
      [ -n "$EXTRA_CA" ] && export SSL_CERT_FILE="$CA"
+     if [ "${4-}" = private ]; then
+       mod=${2%@*}
+       export GOPRIVATE="$mod${GOPRIVATE:+,$GOPRIVATE}" GIT_TERMINAL_PROMPT=0 GCM_INTERACTIVE=never
+       [ -n "$NETRC" ] && export NETRC
+       n=0
+       [ -n "$NETRC" ] && { export GIT_CONFIG_KEY_0=credential.helper GIT_CONFIG_VALUE_0="$W/netrc-helper"; n=1; }
+       [ -n "$EXTRA_CA" ] && { eval "export GIT_CONFIG_KEY_$n=http.sslCAInfo GIT_CONFIG_VALUE_$n=\"\$CA\""; n=$((n + 1)); }
+       export GIT_CONFIG_COUNT=$n
+       [ -z "${GIT_SSH_COMMAND-}" ] && export GIT_SSH_COMMAND="ssh -o BatchMode=yes -o ConnectTimeout=$TI${SSHKEY:+ -i $SSHKEY}"
+     fi
      bounded "$TF" go mod download -x -json "$2") >"$d/out" 2>"$d/err"
     rc=$?
   else
@@ -376,11 +388,41 @@ probe_fetch() {
   t1=$(now_ms)
   { echo "@gmd begin fetch:$1"
     echo "@gmd kv rc $rc"; echo "@gmd kv ms $((t1 - t0))"
+    zip=$(find "$d/mod/cache/download" -name '*.zip' 2>/dev/null | head -n 1)
+    [ -n "$zip" ] && echo "@gmd kv zip_bytes $(wc -c <"$zip" | tr -d ' ')"
     grep -h '"Error"' "$d/out" 2>/dev/null | mask | sed 's/^/@gmd kv error /'
     mask <"$d/err" >"$d/errm"; raw "$d/errm" 80
     echo "@gmd end fetch:$1"; } >"$W/$1.fetchblock"
   chmod -R u+w "$d" 2>/dev/null; rm -rf "$d"
   emit "$W/$1.fetchblock"
+}
+
+# probe_xfer KEY URL PROXY: download one file (a module zip) bounded by the fetch
+# timeout, keeping what arrived: bytes over time tells slow from hung.
+probe_xfer() {
+  t0=$(now_ms)
+  if have curl; then
+    tool=curl
+    if [ "$3" = - ]; then via=--noproxy; proxy='*'; else via=--proxy; proxy=$3; fi
+    bounded "$TF" curl -sS -o "$W/$1.data" -D "$W/$1.hdr" --max-time "$TF" "$via" "$proxy" ${CA:+--cacert "$CA"} \
+      -w '\n@w %{http_code} %{time_starttransfer}\n' "$2" >"$W/$1.xout" 2>&1
+  elif have wget; then
+    tool=wget
+    (unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY no_proxy NO_PROXY
+     if [ "$3" != - ]; then http_proxy=$3; https_proxy=$3; export http_proxy https_proxy; fi
+     bounded "$TF" wget -S -O "$W/$1.data" "$2") >"$W/$1.xout" 2>&1
+    cp "$W/$1.xout" "$W/$1.hdr"
+  else tool=none; : >"$W/$1.xout"; false; fi
+  rc=$?; t1=$(now_ms)
+  { echo "@gmd begin xfer:$1"
+    echo "@gmd kv tool $tool"; echo "@gmd kv rc $rc"; echo "@gmd kv ms $((t1 - t0))"
+    echo "@gmd kv bytes $(wc -c <"$W/$1.data" 2>/dev/null | tr -d ' ')"
+    len=$(tr -d '\r' <"$W/$1.hdr" 2>/dev/null | sed -n 's/^ *[Cc]ontent-[Ll]ength: *\([0-9][0-9]*\).*/\1/p' | tail -n 1)
+    [ -n "$len" ] && echo "@gmd kv length $len"
+    raw "$W/$1.xout" 6
+    echo "@gmd end xfer:$1"; } >"$W/$1.xferblock"
+  rm -f "$W/$1.data"
+  emit "$W/$1.xferblock"
 }
 
 # probe_target KEY HOST PORT TLS URL PROXY: the chain DNS -> TCP -> TLS -> HTTP.
@@ -411,7 +453,9 @@ while read -r kind a b c d e f; do
     target) probe_target "$a" "$b" "$c" "$d" "$e" "$f" & ;;
     fs) probe_fs "$a" "$b" "$c" & ;;
     repo) probe_repo "$a" "$b" "$c" "$d" & ;;
-    fetch) probe_fetch "$a" "$b" "$c" & ;;
+    fetch) probe_fetch "$a" "$b" "$c" "$d" & ;;
+    get) probe_http "$a" "$b" "$c" & ;;
+    xfer) probe_xfer "$a" "$b" "$c" & ;;
     go) break ;;
   esac
 done

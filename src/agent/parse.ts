@@ -11,6 +11,8 @@ import type {
   FsEvidence,
   GoRequest,
   PlannedFetch,
+  PlannedTransfer,
+  TransferEvidence,
   GitOutcome,
   PlannedPath,
   PlannedRepo,
@@ -406,6 +408,7 @@ const FETCH_FAILURES: Array<[RegExp, FetchOutcome]> = [
   [/no such host|server misbehaving|dial tcp: lookup /i, 'dns'],
   [/i\/o timeout|Client\.Timeout|context deadline exceeded/i, 'timeout'],
   [/connection refused/i, 'refused'],
+  [/terminal prompts disabled|could not read Username|Authentication failed|Permission denied \(publickey|Host key verification failed|: 401 Unauthorized|: 403 Forbidden/i, 'auth'],
   [/: 5\d\d [A-Z]/, 'server_error'],
   [/404 Not Found|410 Gone|not found|unknown revision|invalid version/i, 'not_found'],
 ];
@@ -433,11 +436,25 @@ export function parseFetch(block: Block, fetch: PlannedFetch): FetchEvidence {
       }
     });
   const error = (jsonError[0] ?? other.find((l) => l.startsWith('go:')) ?? other.at(-1) ?? '').slice(0, 400);
-  const ev: FetchEvidence = { fetch, outcome: 'error', rc, ms: kvInt(block, 'ms'), requests, error };
+  const ev: FetchEvidence = { fetch, outcome: 'error', rc, ms: kvInt(block, 'ms'), requests, error, zipBytes: kvInt(block, 'zip_bytes') };
   if (rc === 0 && !error) return { ...ev, outcome: 'ok' };
   if (rc === 127) return { ...ev, outcome: 'no_go', error: 'no go command in the image' };
   if (killedByTimeout(rc)) return { ...ev, outcome: 'hung' };
   const text = [error, ...other, ...requests.map((r) => r.statusText)].join('\n');
   const hit = FETCH_FAILURES.find(([re]) => re.test(text));
   return { ...ev, outcome: hit ? hit[1] : 'error' };
+}
+
+/** A bounded download: status, announced length and the bytes that arrived in time. */
+export function parseTransfer(block: Block, transfer: PlannedTransfer): TransferEvidence {
+  const tool = kv(block, 'tool') ?? null;
+  const rc = kvInt(block, 'rc');
+  const text = block.raw.join('\n');
+  const statuses = tool === 'curl' ? [/^@w (\d{3})/m.exec(text)?.[1]].filter((c) => c && c !== '000') : [...text.matchAll(/HTTP\/[\d.]+ (\d{3})/g)].map((m) => m[1]);
+  const status = statuses.length ? Number(statuses.at(-1)) : null;
+  const ev: TransferEvidence = { transfer, outcome: 'error', status, length: kvInt(block, 'length'), bytes: kvInt(block, 'bytes') ?? 0, ms: kvInt(block, 'ms'), message: '' };
+  if (tool === 'none' || tool === null) return { ...ev, outcome: 'no_tool' };
+  if (rc === 0) return { ...ev, outcome: 'complete' };
+  const message = lastMeaningful(block.raw.filter((l) => !l.startsWith('@w') && !/^\s*(HTTP\/|[A-Za-z-]+:)/.test(l)));
+  return { ...ev, outcome: killedByTimeout(rc) || /curl: \(28\)/.test(text) ? 'timeout' : 'error', message };
 }

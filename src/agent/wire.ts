@@ -146,7 +146,9 @@ export function encodePlan(plan: ProbePlan): string {
   // Paths with whitespace cannot cross `read`; they are reported unprobed rather than mangled.
   for (const p of plan.paths) if (p.path !== null && isSafeField(p.path)) line('fs', [p.key, p.variable, p.path]);
   for (const r of plan.repos) line('repo', [r.key, r.kind, r.url, r.host]);
-  for (const f of plan.fetches) line('fetch', [f.key, f.canary, f.goproxy]);
+  for (const f of plan.fetches) line('fetch', [f.key, f.canary, f.goproxy, f.kind === 'private' ? 'private' : '-']);
+  for (const g of plan.sumdbGets) line('get', [g.key, g.url, g.httpProxy ?? '-']);
+  for (const x of plan.transfers) line('xfer', [x.key, x.url, x.httpProxy ?? '-']);
   lines.push('go');
   return lines.join('\n') + '\n';
 }

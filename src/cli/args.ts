@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import yargs from 'yargs';
 import { UsageError } from '../errors.js';
 import { isSafeField } from '../agent/wire.js';
-import type { DoctorOptions, PrivateRepo, UserTarget } from '../options.js';
+import { THROUGHPUT_MODULE, type DoctorOptions, type PrivateRepo, type UserTarget } from '../options.js';
 import { envSecrets, netrcSecrets, redactUrl, splitEnv } from '../secrets.js';
 
 export type ParsedArgs = { kind: 'run'; options: DoctorOptions } | { kind: 'exit'; code: 0; output: string };
@@ -115,9 +115,9 @@ export function tokenNetrc(repos: PrivateRepo[], token: string, user: string): s
 }
 
 /** --canary MODULE@VERSION: a module path and a semantic version, as `go mod download` takes them. */
-export function parseCanary(value: string): string {
+export function parseCanary(value: string, flag = 'canary'): string {
   if (!/^[a-z0-9][a-z0-9.-]*\.[a-z]{2,}(\/[A-Za-z0-9._~+-]+)*@v\d+\.\d+\.\d+[A-Za-z0-9.+-]*$/.test(value)) {
-    throw new UsageError(`--canary ${JSON.stringify(value)} is not MODULE@VERSION`, 'e.g. --canary rsc.io/quote@v1.5.2');
+    throw new UsageError(`--${flag} ${JSON.stringify(value)} is not MODULE@VERSION`, `e.g. --${flag} ${flag === 'canary' ? 'rsc.io/quote@v1.5.2' : THROUGHPUT_MODULE}`);
   }
   return value;
 }
@@ -185,8 +185,10 @@ export function parseArgs(argv: string[], io: ArgsIo): ParsedArgs {
     .option('ssh-key', { type: 'string', describe: 'private key file for ssh private repos (shipped into the probe only)' })
     .option('ssh-agent', { type: 'boolean', default: false, describe: "forward this shell's SSH agent (SSH_AUTH_SOCK) into the probe" })
     .option('gomod', { type: 'string', describe: "the build's go.mod: check this toolchain satisfies its go/toolchain lines" })
-    .option('fetch', { type: 'boolean', default: false, describe: "download the canary module with the image's own go command through each GOPROXY entry (throwaway caches)" })
-    .option('canary', { type: 'string', default: 'rsc.io/quote@v1.5.2', describe: 'MODULE@VERSION the --fetch downloads' })
+    .option('fetch', { type: 'boolean', default: true, describe: "download the canary module with the image's own go command through each GOPROXY entry (throwaway caches); --no-fetch skips it" })
+    .option('canary', { type: 'string', default: 'rsc.io/quote@v1.5.2', describe: 'MODULE@VERSION the fetch downloads' })
+    .option('throughput', { type: 'string', describe: `also time a larger module zip from each proxy (default ${THROUGHPUT_MODULE})` })
+    .option('host', { type: 'boolean', default: true, describe: 'run the same network probes from this machine and compare; --no-host skips it' })
     .option('debug', { type: 'boolean', default: false, describe: 'log engine calls and show stacks on errors' })
     .example('gomod-doctor --image golang:1.23-alpine', 'probe the official image as its own user')
     .example('gomod-doctor -i mybuilder --network corp --dns 10.0.0.2 -e HTTPS_PROXY=http://proxy:3128', 'probe as the build would run')
@@ -273,6 +275,8 @@ export function parseArgs(argv: string[], io: ArgsIo): ParsedArgs {
       dockerConfigSource: null,
       fetch: a.fetch,
       canary: parseCanary(a.canary),
+      throughput: a.throughput === undefined ? null : a.throughput === '' ? THROUGHPUT_MODULE : parseCanary(a.throughput, 'throughput'),
+      hostProbes: a.host,
       secrets,
     },
   };

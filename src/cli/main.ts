@@ -57,6 +57,7 @@ export async function run(io: CliIo): Promise<ExitCode> {
     try {
       const outcome = await collectEvidence(opts, {
         engine,
+        hostEnv: io.env,
         agentScript: readFileSync(AGENT_SCRIPT_PATH, 'utf8'),
         progress: (text) => (spinner.text = sanitizeLine(text)),
         now: () => Date.now(),

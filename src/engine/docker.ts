@@ -92,6 +92,18 @@ export class DockerEngine implements Engine {
     return withDeadline(ms, work, () => new EngineUnavailable(`the Docker engine at ${this.endpoint} did not answer ${what} within ${ms / 1000} s`));
   }
 
+  async networkMtu(network: string | null): Promise<number | null> {
+    const name = network ?? 'bridge';
+    if (name === 'host' || name === 'none' || name.startsWith('container:')) return null;
+    try {
+      const info = (await this.call(`inspect network ${name}`, (abortSignal) => (this.docker.getNetwork(name).inspect as (o: object) => Promise<unknown>).call(this.docker.getNetwork(name), { abortSignal }))) as { Options?: Record<string, string> };
+      const mtu = Number(info.Options?.['com.docker.network.driver.mtu'] ?? 1500);
+      return Number.isFinite(mtu) && mtu > 0 ? mtu : null;
+    } catch {
+      return null; // the run itself reports a missing network
+    }
+  }
+
   async info(): Promise<EngineInfo> {
     try {
       const v = await this.call('version', (abortSignal) => (this.docker.version as (o: object) => Promise<Docker.DockerVersion>).call(this.docker, { abortSignal }), PING_MS);

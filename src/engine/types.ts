@@ -75,6 +75,11 @@ export interface Engine {
   runAgent(spec: AgentSpec, conversation: AgentConversation): Promise<AgentRunResult>;
   /** Remove containers of killed earlier runs (by label). Returns how many. */
   sweep(): Promise<number>;
+  /**
+   * The MTU a container on this network gets (the driver's mtu option, else Docker's
+   * default 1500); null for `host`/`container:` networks or when it cannot be read.
+   */
+  networkMtu(network: string | null): Promise<number | null>;
   /** Force-remove every container this process still has (Ctrl-C). */
   abortAll(): Promise<void>;
 }

@@ -61,3 +61,71 @@ export function sumdbEndpoint(value: string): { name: string; url: string } | nu
   if (!name) return null;
   return { name, url: `https://${name}` };
 }
+
+/**
+ * A module path as the proxy protocol spells it (golang.org/x/mod/module.EscapePath):
+ * each upper-case letter becomes '!' and its lower case.
+ */
+export function escapeModulePath(path: string): string {
+  return path.replace(/[A-Z]/g, (c) => `!${c.toLowerCase()}`);
+}
+
+/** `<proxy>/<escaped module>/@v/<version>.zip` for MODULE@VERSION. */
+export function moduleZipUrl(proxy: string, moduleAtVersion: string): string {
+  const at = moduleAtVersion.lastIndexOf('@');
+  return `${proxy.replace(/\/+$/, '')}/${escapeModulePath(moduleAtVersion.slice(0, at))}/@v/${escapeModulePath(moduleAtVersion.slice(at + 1))}.zip`;
+}
+
+/** How one GOPROXY entry answered on its own: served it, "not found" (404/410), or another error. */
+export type EntryAnswer = 'ok' | 'notfound' | 'error';
+
+export interface ListStep {
+  entry: string;
+  answer: EntryAnswer | 'unknown';
+  /** What the go command does next. */
+  then: 'served' | 'next' | 'stop';
+}
+
+/**
+ * What the go command does with a GOPROXY list, given how each entry answers on its
+ * own (cmd/go/internal/modfetch/proxy.go TryProxies): it stops at the first success;
+ * after `,` it tries the next entry only on 404/410, after `|` on any error; `off`
+ * answers "not found" (module lookup disabled). The list fails when it runs out.
+ */
+export function predictFallthrough(entries: GoproxyEntry[], answerOf: (entry: GoproxyEntry) => EntryAnswer | 'unknown'): { steps: ListStep[]; servedBy: string | null } {
+  const steps: ListStep[] = [];
+  for (const e of entries) {
+    const name = e.kind === 'url' ? e.url : e.raw;
+    const answer = e.kind === 'off' ? 'notfound' : answerOf(e);
+    if (answer === 'ok') {
+      steps.push({ entry: name, answer, then: 'served' });
+      return { steps, servedBy: name };
+    }
+    const falls = answer === 'notfound' || e.fallthrough === 'any';
+    steps.push({ entry: name, answer, then: falls && e.fallthrough !== null ? 'next' : 'stop' });
+    if (steps.at(-1)!.then === 'stop') break;
+  }
+  return { steps, servedBy: null };
+}
+
+/**
+ * Where the go command sends checksum-database traffic (cmd/go/internal/modfetch/sumdb.go
+ * initBase): to the first GOPROXY entry whose `/sumdb/<name>/supported` answers 200; past
+ * an entry answering 404/410 (or any error after `|`) to the next; at `direct`, `off` or
+ * the end of the list to GOSUMDB itself. Another error at a `,` entry makes the database
+ * unavailable: the go command does not go direct then.
+ */
+export function predictSumdbRoute(entries: GoproxyEntry[], supportedAnswer: (url: string) => EntryAnswer | 'unknown'): { via: 'proxy'; proxy: string } | { via: 'direct'; skipped: string[] } | { via: 'unavailable'; proxy: string } {
+  const skipped: string[] = [];
+  for (const e of entries) {
+    if (e.kind !== 'url') break; // direct, off (and an invalid entry, which fails earlier anyway)
+    const answer = supportedAnswer(e.url);
+    if (answer === 'ok') return { via: 'proxy', proxy: e.url };
+    if (answer === 'notfound' || e.fallthrough === 'any') {
+      skipped.push(e.url);
+      continue;
+    }
+    return { via: 'unavailable', proxy: e.url };
+  }
+  return { via: 'direct', skipped };
+}

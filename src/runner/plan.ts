@@ -3,8 +3,8 @@
  */
 import { isSafeField } from '../agent/wire.js';
 import { goProxyFor, normalizeProxyUrl } from '../go/http-proxy.js';
-import { DEFAULT_GOPROXY, DEFAULT_GOSUMDB, parseGoproxy, sumdbEndpoint } from '../go/goproxy-list.js';
-import type { ImageFacts, PlannedFetch, PlannedPath, PlannedRepo, PlannedTarget, ProbePlan, TargetRole } from '../model.js';
+import { DEFAULT_GOPROXY, DEFAULT_GOSUMDB, escapeModulePath, moduleZipUrl, parseGoproxy, sumdbEndpoint } from '../go/goproxy-list.js';
+import type { ImageFacts, PlannedFetch, PlannedPath, PlannedRepo, PlannedSumdbGet, PlannedTarget, PlannedTransfer, ProbePlan, TargetRole } from '../model.js';
 import type { DoctorOptions } from '../options.js';
 
 /** The canary request of the module proxy protocol (field guide: rsc.io/quote is tiny). */
@@ -149,13 +149,46 @@ export function planProbes(opts: DoctorOptions, facts: ImageFacts, env: Record<s
   }
   const paths: PlannedPath[] = goPaths(facts, env).map((p, i) => ({ ...p, key: `f${i}` }));
   const fetches: PlannedFetch[] = [];
+  const sumdbGets: PlannedSumdbGet[] = [];
+  const transfers: PlannedTransfer[] = [];
   if (opts.fetch) {
     const configured = goSetting('GOPROXY', facts, env, DEFAULT_GOPROXY) || DEFAULT_GOPROXY;
-    const entries = parseGoproxy(configured).filter((e) => e.kind === 'url' || e.kind === 'direct');
-    // Each entry on its own says which one works; the configured list says what the build gets.
-    if (entries.length > 1) for (const e of entries) fetches.push({ key: `g${fetches.length}`, goproxy: e.kind === 'url' ? e.url : 'direct', kind: 'entry', canary: opts.canary });
+    const entries = parseGoproxy(configured);
+    const urls = entries.flatMap((e) => (e.kind === 'url' && /^https?:/.test(e.url) ? [e.url] : []));
+    // Each entry on its own says which one works and how fast; the well-known proxies
+    // join in as candidates for the recommendation unless --no-default-targets.
+    const candidates = [...urls, ...(opts.defaultTargets ? DEFAULT_TARGETS.flatMap((t) => (t.proxyUrl && !urls.includes(t.proxyUrl) ? [t.proxyUrl] : [])) : [])];
+    const alone = [...candidates, ...(entries.some((e) => e.kind === 'direct') || candidates.length ? ['direct'] : [])];
+    if (alone.length > 1 || alone[0] !== configured) {
+      for (const goproxy of alone) fetches.push({ key: `g${fetches.length}`, goproxy, kind: 'entry', canary: opts.canary });
+    }
     fetches.push({ key: `g${fetches.length}`, goproxy: configured, kind: 'configured', canary: opts.canary });
+    for (const r of opts.privateRepos) {
+      if (r.kind === 'module') fetches.push({ key: `g${fetches.length}`, goproxy: 'direct', kind: 'private', canary: `${r.url}@latest` });
+    }
+    for (const goproxy of candidates) {
+      const modules = [opts.canary, ...(opts.throughput ? [opts.throughput] : [])];
+      modules.forEach((module, i) => {
+        const url = moduleZipUrl(goproxy, module);
+        transfers.push({ key: `x${transfers.length}`, goproxy, module, purpose: i === 0 ? 'canary' : 'throughput', url, httpProxy: goProxyFor(url, env) });
+      });
+    }
+    // The checksum database as the go command would reach it: through a proxy that says it
+    // carries it (/sumdb/<name>/supported), else GOSUMDB directly.
+    const sumdb = sumdbEndpoint(goSetting('GOSUMDB', facts, env, DEFAULT_GOSUMDB));
+    if (sumdb) {
+      const at = opts.canary.lastIndexOf('@');
+      const lookup = `/lookup/${escapeModulePath(opts.canary.slice(0, at))}@${escapeModulePath(opts.canary.slice(at + 1))}`;
+      const get = (kind: PlannedSumdbGet['kind'], via: string, url: string) => {
+        if (isSafeField(url)) sumdbGets.push({ key: `s${sumdbGets.length}`, kind, via, url, httpProxy: goProxyFor(url, env) });
+      };
+      for (const proxy of urls) {
+        get('supported', proxy, `${proxy}/sumdb/${sumdb.name}/supported`);
+        get('lookup', proxy, `${proxy}/sumdb/${sumdb.name}${lookup}`);
+      }
+      get('lookup', 'direct', `${sumdb.url}${lookup}`);
+    }
   }
   const repos: PlannedRepo[] = opts.privateRepos.map((r, i) => ({ key: `r${i}`, input: r.input, kind: r.kind, url: r.url, host: r.host }));
-  return { timeoutMs: opts.timeoutMs, targets, paths, repos, fetches, extraCa: opts.caCertPem !== null };
+  return { timeoutMs: opts.timeoutMs, targets, paths, repos, fetches, sumdbGets, transfers, extraCa: opts.caCertPem !== null };
 }

@@ -15,6 +15,6 @@ export function buildReport(ev: Evidence, meta: { version: string; startedAt: Da
     startedAt: meta.startedAt.toISOString(),
     durationMs: meta.durationMs,
     checks,
-    summary: { pass: count('pass'), warn: count('warn'), fail: count('fail'), skip: count('skip'), verdict: v.text, layer: v.layer },
+    summary: { pass: count('pass'), warn: count('warn'), fail: count('fail'), skip: count('skip'), verdict: v.text, layer: v.layer, fix: v.fix, basedOn: v.basedOn },
   };
 }

@@ -2,17 +2,20 @@
  * One doctor run against an engine: image → container → facts → plan → probes →
  * Evidence. All Docker work goes through the injected Engine; the rest is pure calls.
  */
-import { parseDns, parseFacts, parseFetch, parseFs, parseHttp, parseRepo, parseTcp, parseTls } from '../agent/parse.js';
+import { parseDns, parseFacts, parseFetch, parseFs, parseHttp, parseRepo, parseTcp, parseTls, parseTransfer } from '../agent/parse.js';
+import { probeHost } from '../host/probe.js';
 import { type Block, encodePlan, WireReader } from '../agent/wire.js';
 import type { Engine, EngineInfo, ImageConfig, PullProgress } from '../engine/types.js';
 import { LABEL_RUN, LABEL_TOOL } from '../engine/types.js';
 import { ProbeFailed } from '../errors.js';
-import type { EnvVar, Evidence, FetchEvidence, FsEvidence, ImageFacts, ProbePlan, RepoEvidence, TargetEvidence } from '../model.js';
+import type { EnvVar, Evidence, FetchEvidence, FsEvidence, HostEvidence, ImageFacts, ProbePlan, RepoEvidence, SumdbGetEvidence, TargetEvidence, TransferEvidence } from '../model.js';
 import type { DoctorOptions } from '../options.js';
 import { planProbes } from './plan.js';
 
 export interface RunDeps {
   engine: Engine;
+  /** The doctor's own environment, for the host-side probes (process.env). */
+  hostEnv: Readonly<Record<string, string | undefined>>;
   agentScript: string;
   /** Spinner text: what is happening or still pending. */
   progress(text: string): void;
@@ -55,6 +58,7 @@ export async function collectEvidence(opts: DoctorOptions, deps: RunDeps): Promi
   // Assigned inside the stdout callback; the holder keeps TypeScript's narrowing honest.
   const got: { facts: ImageFacts | null; plan: ProbePlan | null } = { facts: null, plan: null };
   const finished = new Set<string>();
+  let hostRun: Promise<HostEvidence | null> = Promise.resolve(null);
   let resolveInput!: (text: string) => void;
   let rejectInput!: (err: Error) => void;
   const input = new Promise<string>((res, rej) => ((resolveInput = res), (rejectInput = rej)));
@@ -103,6 +107,8 @@ export async function collectEvidence(opts: DoctorOptions, deps: RunDeps): Promi
             try {
               got.plan = planProbes(opts, got.facts, env);
               resolveInput(encodePlan(got.plan));
+              // The host's side of the comparison runs while the container probes.
+              if (opts.hostProbes) hostRun = runHostProbes(opts, got.plan, deps);
               reportPending();
             } catch (err) {
               rejectInput(err as Error);
@@ -148,6 +154,15 @@ export async function collectEvidence(opts: DoctorOptions, deps: RunDeps): Promi
     const block = blocks.get(`fetch:${f.key}`);
     return block ? [parseFetch(block, f)] : [];
   });
+  const sumdb: SumdbGetEvidence[] = donePlan.sumdbGets.flatMap((g) => {
+    const block = blocks.get(`http:${g.key}`);
+    return block ? [{ get: g, http: parseHttp(block, g.url, g.httpProxy) }] : [];
+  });
+  const transfers: TransferEvidence[] = donePlan.transfers.flatMap((x) => {
+    const block = blocks.get(`xfer:${x.key}`);
+    return block ? [parseTransfer(block, x)] : [];
+  });
+  const host = await hostRun;
   return {
     engine: engineInfo,
     image,
@@ -161,6 +176,9 @@ export async function collectEvidence(opts: DoctorOptions, deps: RunDeps): Promi
       paths,
       repos,
       fetches,
+      sumdb,
+      transfers,
+      host,
       env: envVars,
       context: {
         network: opts.network,
@@ -171,6 +189,7 @@ export async function collectEvidence(opts: DoctorOptions, deps: RunDeps): Promi
         gomod: opts.gomod,
         privateRepos: opts.privateRepos.map((r) => r.input),
         dockerConfig: opts.dockerConfigSource,
+        canary: opts.canary,
       },
     },
   };
@@ -189,4 +208,17 @@ export function envWithSources(imageEnv: string[], configEnv: string[], flagEnv:
   layer(configEnv, 'docker-config');
   layer(flagEnv, 'flag');
   return [...vars.values()];
+}
+
+/** The same network probes from this machine, plus the MTU of the container's network. Never throws. */
+async function runHostProbes(opts: DoctorOptions, plan: ProbePlan, deps: RunDeps): Promise<HostEvidence | null> {
+  try {
+    const [probed, networkMtu] = await Promise.all([
+      probeHost({ targets: plan.targets, env: deps.hostEnv, timeoutMs: opts.timeoutMs, extraCaPem: opts.caCertPem, addHosts: opts.addHosts }),
+      deps.engine.networkMtu(opts.network),
+    ]);
+    return { ...probed, networkMtu, networkName: opts.network ?? 'bridge' };
+  } catch {
+    return null; // the host side is a comparison: its own failure never fails the run
+  }
 }

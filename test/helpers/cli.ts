@@ -3,6 +3,9 @@
  * what they would see.
  */
 import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Report } from '../../src/model.js';
 
@@ -16,11 +19,39 @@ export interface CliRun {
   ms: number;
 }
 
-export function runCli(args: string[], opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<CliRun> {
+export interface CliOptions {
+  env?: NodeJS.ProcessEnv;
+  timeoutMs?: number;
+  /**
+   * The resolver the doctor's own process (the "host" of the host-vs-container comparison)
+   * uses. The CLI runs in a private mount namespace whose /etc/resolv.conf names only this
+   * server, so the host-side probes never query this machine's real resolver. The default,
+   * 127.0.0.1 where nothing listens, makes every host lookup fail at once, locally.
+   */
+  hostDns?: string;
+}
+
+/** A resolv.conf naming one server, written once per server. */
+function resolvConfFor(server: string): string {
+  const dir = join(tmpdir(), 'gmd-test-resolv');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `resolv.${server.replace(/[^0-9a-f.]/gi, '_')}.conf`);
+  writeFileSync(file, `nameserver ${server}\noptions timeout:1 attempts:1\n`);
+  return file;
+}
+
+/** Proxy variables of the test process never leak into the doctor's host side. */
+const PROXY_VARS = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'ALL_PROXY', 'all_proxy', 'NO_PROXY', 'no_proxy'];
+
+export function runCli(args: string[], opts: CliOptions = {}): Promise<CliRun> {
   const started = Date.now();
+  const base = withoutColorForcing(process.env);
+  for (const v of PROXY_VARS) delete base[v];
+  const resolv = resolvConfFor(opts.hostDns ?? '127.0.0.1');
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      env: { ...withoutColorForcing(process.env), CI: 'true', NO_COLOR: '1', ...opts.env },
+    // `exec` keeps the pid: signals the tests send reach node itself.
+    const child = spawn('unshare', ['-m', 'sh', '-c', 'mount --bind "$0" /etc/resolv.conf && exec "$@"', resolv, process.execPath, BIN, ...args], {
+      env: { ...base, CI: 'true', NO_COLOR: '1', ...opts.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -40,7 +71,7 @@ export function runCli(args: string[], opts: { env?: NodeJS.ProcessEnv; timeoutM
 }
 
 /** Run with --json and parse the one document stdout must hold. */
-export async function runJson(args: string[], opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<CliRun & { report: Report }> {
+export async function runJson(args: string[], opts: CliOptions = {}): Promise<CliRun & { report: Report }> {
   const r = await runCli([...args, '--json'], opts);
   let report: Report;
   try {

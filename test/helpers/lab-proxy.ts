@@ -1,5 +1,5 @@
 // The lab's fake Go module proxy (HTTP handler) and its request log.
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { LabSumdb } from './lab-sumdb.js';
 import { hash1 } from './lab-sumdb.js';
 import { storedZip } from './lab-zip.js';
@@ -31,8 +31,6 @@ export interface GoImport {
   repoUrl: string;
 }
 
-const info = (v: string): string => JSON.stringify({ Version: v, Time: QUOTE_TIMES[v] });
-
 const QUOTE_GO = `// Package quote collects pithy sayings.
 package quote // import "rsc.io/quote"
 
@@ -60,23 +58,155 @@ export function quoteZip(version: string, tampered = false): Buffer {
   return storedZip(files);
 }
 
-/** Body for a module-proxy path, or undefined for 404. Only rsc.io/quote exists. */
-function route(path: string): { type: string; body: string | Buffer } | undefined {
-  const text = (body: string) => ({ type: 'text/plain; charset=utf-8', body });
-  // A proxy at /corrupt serves a zip whose content does not match its checksum.
-  const corrupt = /^\/corrupt\/rsc\.io\/quote\/@v\/(v[0-9.]+)\.zip$/.exec(path);
-  if (corrupt && QUOTE_VERSIONS.includes(corrupt[1]!)) return { type: 'application/zip', body: quoteZip(corrupt[1]!, true) };
-  if (path.startsWith('/corrupt/')) path = path.slice('/corrupt'.length);
-  const json = (body: string) => ({ type: 'application/json', body });
-  if (path === '/') return text('ok');
-  if (path === '/rsc.io/quote/@v/list') return text(QUOTE_VERSIONS.map((v) => `${v}\n`).join(''));
-  if (path === '/rsc.io/quote/@latest') return json(info('v1.5.2'));
-  const m = /^\/rsc\.io\/quote\/@v\/(v[0-9.]+)\.(info|mod|zip)$/.exec(path);
-  if (m && QUOTE_VERSIONS.includes(m[1]!)) {
-    if (m[2] === 'zip') return { type: 'application/zip', body: quoteZip(m[1]!) };
-    return m[2] === 'info' ? json(info(m[1]!)) : text(QUOTE_MOD);
+// --- Behaviour prefixes -------------------------------------------------------------------
+// Every lab name resolves to the gateway, so GOPROXY=https://goproxy.cn/slow (or any lab name)
+// reaches this handler with the prefix first in the path. The module-proxy paths after a prefix
+// (/rsc.io/quote/@v/list, ...) get that prefix's behaviour; without a prefix the proxy is healthy.
+
+/** `/slow/`: every response waits this long before its headers (a slower but working proxy). */
+export const SLOW_DELAY_MS = 600;
+/** `/trickle/`: `.zip` bodies are paced at this rate, in small chunks (slow, but they finish). */
+export const TRICKLE_BYTES_PER_SECOND = 200;
+/** `/trickle/`: one chunk every this many ms (50-byte chunks at 200 B/s). */
+export const TRICKLE_INTERVAL_MS = 250;
+/** `/status/CODE/` answers CODE for every path; these are the codes tests use (any 4xx/5xx works). */
+export const STATUS_PREFIX_CODES = [404, 410, 502] as const;
+
+/** A bigger module for throughput measurement, served under the root and under every prefix. */
+export const THROUGHPUT_MODULE = 'golang.org/x/text@v0.21.0';
+/** Exact byte size of THROUGHPUT_MODULE's `.zip` (4 MiB). */
+export const THROUGHPUT_BYTES = 4 * 1024 * 1024;
+const [THROUGHPUT_PATH, THROUGHPUT_VERSION] = THROUGHPUT_MODULE.split('@') as [string, string];
+const THROUGHPUT_MOD = `module ${THROUGHPUT_PATH}\n`;
+
+/** Byte size of the canary's module zip (what a healthy proxy sends for rsc.io/quote/@v/VERSION.zip). */
+export function quoteZipBytes(version: string): number {
+  return quoteZip(version).length;
+}
+
+const throughputZips = new Map<boolean, Buffer>();
+
+/**
+ * THROUGHPUT_MODULE's zip: a valid module zip (go.mod, LICENSE and an ASCII filler file) of exactly
+ * THROUGHPUT_BYTES, deterministic; `tampered` changes one filler byte (same size).
+ */
+export function throughputZip(tampered = false): Buffer {
+  let zip = throughputZips.get(tampered);
+  if (zip) return zip;
+  const prefix = `${THROUGHPUT_MODULE}/`;
+  const files = (filler: string): Record<string, string> => ({
+    [`${prefix}go.mod`]: THROUGHPUT_MOD,
+    [`${prefix}LICENSE`]: 'Lab fixture, not the real golang.org/x/text.\n',
+    [`${prefix}filler.txt`]: filler,
+  });
+  // Stored entries: the zip grows byte for byte with the filler, so size it from an empty one.
+  const need = THROUGHPUT_BYTES - storedZip(files('')).length;
+  const line = (i: number) => `lab throughput filler line ${String(i).padStart(8, '0')}\n`; // 36 bytes
+  let filler = '';
+  for (let i = 0; filler.length < need; i++) filler += line(i);
+  filler = filler.slice(0, need);
+  if (tampered) filler = `L${filler.slice(1)}`;
+  zip = storedZip(files(filler));
+  if (zip.length !== THROUGHPUT_BYTES) throw new Error(`throughput zip is ${zip.length} bytes`);
+  throughputZips.set(tampered, zip);
+  return zip;
+}
+
+/** A module the fake proxy holds: its versions, their times, go.mod and zip. */
+interface FixtureModule {
+  versions: string[];
+  times: Record<string, string>;
+  mod: string;
+  zip(version: string, tampered: boolean): Buffer;
+}
+
+const MODULES: Record<string, FixtureModule> = {
+  'rsc.io/quote': { versions: QUOTE_VERSIONS, times: QUOTE_TIMES, mod: QUOTE_MOD, zip: quoteZip },
+  [THROUGHPUT_PATH]: {
+    versions: [THROUGHPUT_VERSION],
+    times: { [THROUGHPUT_VERSION]: '2024-12-04T18:43:46Z' },
+    mod: THROUGHPUT_MOD,
+    zip: (_v, tampered) => throughputZip(tampered),
+  },
+};
+
+/** What the handler sends: status, content type, body; `zip` marks a module zip (paced by /hang/, /trickle/). */
+interface Reply {
+  status: number;
+  type: string;
+  body: string | Buffer;
+  zip?: boolean;
+}
+
+const TEXT = 'text/plain; charset=utf-8';
+const ok = (type: string, body: string | Buffer, zip = false): Reply => ({ status: 200, type, body, zip });
+const NOT_FOUND: Reply = { status: 404, type: TEXT, body: 'not found' };
+
+/** A proxy behaviour selected by the first path segment(s). */
+type Mode =
+  | { kind: 'root' } // healthy; /sumdb/... is 404 so the go command asks the checksum database directly
+  | { kind: 'corrupt' } // zips whose content does not match their checksum
+  | { kind: 'empty' } // 404 for everything
+  | { kind: 'slow' } // SLOW_DELAY_MS before every response
+  | { kind: 'hang' } // .zip: headers, then never a body byte
+  | { kind: 'trickle' } // .zip: TRICKLE_BYTES_PER_SECOND
+  | { kind: 'mirror' } // healthy, and proxies the lab checksum database (/sumdb/NAME/...)
+  | { kind: 'status'; code: number }; // CODE for everything
+
+const PREFIX_RE = /^\/(corrupt|empty|slow|hang|trickle|mirror|status\/([45]\d\d))(\/.*)?$/;
+
+/** Split a request path into its behaviour and the module-proxy path after the prefix. */
+function splitPrefix(pathname: string): { mode: Mode; path: string } {
+  const m = PREFIX_RE.exec(pathname);
+  if (!m) return { mode: { kind: 'root' }, path: pathname };
+  const path = m[3] ?? '/';
+  if (m[2]) return { mode: { kind: 'status', code: Number(m[2]) }, path };
+  return { mode: { kind: m[1] as Exclude<Mode['kind'], 'root' | 'status'> }, path };
+}
+
+/** A module-proxy file (`/MODULE/@v/list`, `/@latest`, `/@v/VERSION.info|mod|zip`), or undefined. */
+function moduleFile(path: string, tampered: boolean): Reply | undefined {
+  const json = (v: string, mod: FixtureModule) => ok('application/json', JSON.stringify({ Version: v, Time: mod.times[v] }));
+  if (path === '/') return ok(TEXT, 'ok');
+  const top = /^\/(.+)\/@(v\/list|latest)$/.exec(path);
+  if (top) {
+    const mod = MODULES[top[1]!];
+    if (!mod) return undefined;
+    return top[2] === 'latest' ? json(mod.versions.at(-1)!, mod) : ok(TEXT, mod.versions.map((v) => `${v}\n`).join(''));
   }
-  return undefined;
+  const file = /^\/(.+)\/@v\/([^/]+)\.(info|mod|zip)$/.exec(path);
+  const mod = file && MODULES[file[1]!];
+  if (!file || !mod || !mod.versions.includes(file[2]!)) return undefined;
+  if (file[3] === 'zip') return ok('application/zip', mod.zip(file[2]!, tampered), true);
+  return file[3] === 'info' ? json(file[2]!, mod) : ok(TEXT, mod.mod);
+}
+
+/** The checksum-database proxy protocol under a mirror: /sumdb/NAME/supported, /lookup/..., /tile/... */
+function sumdbProxy(path: string, sumdb: LabSumdb | undefined): Reply {
+  const m = /^\/sumdb\/([^/]+)(\/.*)$/.exec(path);
+  if (!m || !sumdb || m[1] !== sumdb.name) return NOT_FOUND;
+  if (m[2] === '/supported') return ok(TEXT, '');
+  const body = sumdb.route(m[2]!);
+  return body ? ok(TEXT, body) : NOT_FOUND;
+}
+
+/** The reply for a module-proxy request path in the given mode (before any pacing). */
+function route(mode: Mode, path: string, sumdb: LabSumdb | undefined): Reply {
+  switch (mode.kind) {
+    case 'empty':
+      return NOT_FOUND;
+    case 'status': {
+      // Short text bodies, like the real proxies': "not found: ...", "gone: ...", "bad gateway: ...".
+      const reason = (STATUS_CODES[mode.code] ?? 'error').toLowerCase();
+      return { status: mode.code, type: TEXT, body: `${reason}: ${path.slice(1)}\n` };
+    }
+    case 'mirror':
+      if (path.startsWith('/sumdb/')) return sumdbProxy(path, sumdb);
+      break;
+    default:
+      break;
+  }
+  return moduleFile(path, mode.kind === 'corrupt') ?? NOT_FOUND;
 }
 
 /** The go-get=1 discovery page for `host` + `path` (the path itself or below a prefix), if any. */
@@ -88,21 +218,48 @@ function goGetPage(imports: GoImport[], host: string, path: string): string | un
   return `<!DOCTYPE html>\n<html><head>${meta}</head><body>go get ${hit.prefix}</body></html>\n`;
 }
 
-/** A request handler serving the fake proxy (and go-get=1 pages for `goImports`), logging each request into `log`. */
+/** Send `reply`; `pace` holds back a module zip's body: 'hang' never sends it, 'trickle' drips it. */
+function send(req: IncomingMessage, res: ServerResponse, reply: Reply, pace: 'now' | 'hang' | 'trickle'): void {
+  const body = typeof reply.body === 'string' ? Buffer.from(reply.body) : reply.body;
+  res.writeHead(reply.status, { 'content-type': reply.type, 'content-length': body.length });
+  if (req.method === 'HEAD') return void res.end();
+  if (!reply.zip || reply.status !== 200 || pace === 'now') return void res.end(body);
+  if (pace === 'hang') return void res.flushHeaders(); // the socket stays open until the client or lab.stop() closes it
+  const chunk = Math.max(1, Math.round((TRICKLE_BYTES_PER_SECOND * TRICKLE_INTERVAL_MS) / 1000));
+  let sent = 0;
+  let timer: NodeJS.Timeout | undefined;
+  res.on('close', () => clearTimeout(timer));
+  const drip = (): void => {
+    const part = body.subarray(sent, sent + chunk);
+    sent += part.length;
+    if (sent >= body.length) return void res.end(part);
+    res.write(part);
+    timer = setTimeout(drip, TRICKLE_INTERVAL_MS);
+  };
+  drip();
+}
+
+/**
+ * A request handler serving the fake proxy (and go-get=1 pages for `goImports`, and the checksum
+ * database `sumdb` on its own host), logging each request into `log`. Module-proxy paths may carry
+ * a behaviour prefix: /corrupt/, /empty, /slow/, /hang/, /trickle/, /mirror/, /status/CODE/.
+ */
 export function proxyHandler(log: LabRequest[], goImports: GoImport[] = [], sumdb?: LabSumdb) {
   return (req: IncomingMessage, res: ServerResponse): void => {
     const path = req.url ?? '/';
     log.push({ method: req.method ?? '', host: req.headers.host ?? '', path, port: req.socket.localPort ?? 0 });
     const [pathname, query = ''] = path.split('?') as [string, string?];
     const page = new URLSearchParams(query).get('go-get') === '1' ? goGetPage(goImports, req.headers.host ?? '', pathname) : undefined;
+    if (page !== undefined) return send(req, res, ok('text/html; charset=utf-8', page), 'now');
     const host = (req.headers.host ?? '').replace(/:\d+$/, '');
     const sum = sumdb && host === sumdb.name ? sumdb.route(pathname) : undefined;
-    const hit = page !== undefined ? { type: 'text/html; charset=utf-8', body: page } : sum ? { type: 'text/plain; charset=utf-8', body: sum } : route(pathname);
-    const body = hit?.body ?? 'not found';
-    res.writeHead(hit ? 200 : 404, {
-      'content-type': hit?.type ?? 'text/plain; charset=utf-8',
-      'content-length': Buffer.byteLength(body),
-    });
-    res.end(req.method === 'HEAD' ? undefined : body);
+    if (sum) return send(req, res, ok(TEXT, sum), 'now');
+
+    const { mode, path: rest } = splitPrefix(pathname);
+    const reply = route(mode, rest, sumdb);
+    const pace = mode.kind === 'hang' || mode.kind === 'trickle' ? mode.kind : 'now';
+    if (mode.kind !== 'slow') return send(req, res, reply, pace);
+    const timer = setTimeout(() => send(req, res, reply, pace), SLOW_DELAY_MS);
+    res.on('close', () => clearTimeout(timer)); // the client gave up, or lab.stop() closed the socket
   };
 }

@@ -70,8 +70,10 @@ const DEFAULTS: DoctorOptions = {
   gomod: null,
   dockerConfigEnv: [],
   dockerConfigSource: null,
-  fetch: false,
+  fetch: true,
   canary: 'rsc.io/quote@v1.5.2',
+  throughput: null,
+  hostProbes: true,
   secrets: [],
 };
 

@@ -29,8 +29,11 @@ function evidence(over: { facts?: Partial<ImageFacts>; env?: Array<[string, stri
     paths: over.paths ?? [],
     repos: over.repos ?? [],
     fetches: [],
+    sumdb: [],
+    transfers: [],
+    host: null,
     env: (over.env ?? []).map(([name, value, source = 'flag']) => ({ name, value, source })),
-    context: { network: null, dns: [], addHosts: [], extraCa: false, timeoutMs: 2000, gomod: null, privateRepos: [], dockerConfig: null, ...over.context },
+    context: { network: null, dns: [], addHosts: [], extraCa: false, timeoutMs: 2000, gomod: null, privateRepos: [], dockerConfig: null, canary: 'rsc.io/quote@v1.5.2', ...over.context },
   };
 }
 

@@ -262,7 +262,7 @@ const Plan = suite('encodePlan');
 const target = (over: Partial<PlannedTarget> = {}): PlannedTarget => ({
   key: 't0', host: 'proxy.golang.org', port: 443, roles: ['default'], tls: true, httpUrl: 'https://proxy.golang.org/rsc.io/quote/@v/list', httpProxy: null, ...over,
 });
-const plan = (targets: PlannedTarget[], timeoutMs = 5000): ProbePlan => ({ timeoutMs, targets, paths: [], repos: [], fetches: [], extraCa: false });
+const plan = (targets: PlannedTarget[], timeoutMs = 5000): ProbePlan => ({ timeoutMs, targets, paths: [], repos: [], fetches: [], sumdbGets: [], transfers: [], extraCa: false });
 
 Plan('timeout line, one target line per target, then go', () => {
   const text = encodePlan(plan([target(), target({ key: 't1', host: 'git.corp', port: 22, tls: false, httpUrl: null, httpProxy: 'http://proxy.corp:3128' })]));
