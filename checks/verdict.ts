@@ -108,6 +108,14 @@ const HOST_EXPLAINS: Partial<Record<Category, Cause[]>> = {
   e2e: ['host.proxy_differs', 'host.dns_differs', 'host.tcp_differs', 'host.tls_stalls_in_container', 'host.ca_differs'],
 };
 
+/** Which e2e finding leads the verdict: the one whose fix is most direct. */
+const E2E_FIRST = ['e2e.fallthrough', 'e2e.sumdb', 'e2e.fetch', 'e2e.throughput'];
+function e2eRank(r: CheckResult): number {
+  const i = E2E_FIRST.indexOf(r.id);
+  // Private modules and the configured list before one entry on its own.
+  return (i < 0 ? E2E_FIRST.length : i) * 10 + (r.id === 'e2e.fetch' && (r.target ?? '').startsWith('GOPROXY=') ? 1 : 0);
+}
+
 const ref = (r: CheckResult) => `${r.id}@${r.target ?? ''}`;
 
 /** The go command's own result for the configured GOPROXY, in a few words. */
@@ -140,8 +148,11 @@ export function verdict(results: CheckResult[], ev: Evidence): Verdict {
   const byCause = new Map<Cause | null, CheckResult[]>();
   for (const r of inLayer) byCause.set(r.cause, [...(byCause.get(r.cause) ?? []), r]);
   const ranked = [...byCause.entries()].sort((a, b) => b[1].length - a[1].length);
+  // The go command's rows explain one another (a hung fetch and a stalled zip are one
+  // problem): there the most specific finding leads, in E2E_FIRST order.
+  if (layer === 'e2e') ranked.sort((a, b) => e2eRank(a[1][0]!) - e2eRank(b[1][0]!));
   const [cause, rows] = ranked[0]!;
-  const tie = ranked.length > 1 && ranked[1]![1].length === rows.length;
+  const tie = layer !== 'e2e' && ranked.length > 1 && ranked[1]![1].length === rows.length;
   if (tie) {
     const parts = ranked.map(([c, rs]) => `${c ?? 'unclassified'} (${list(rs.map((r) => r.target ?? r.id))})`);
     return {
@@ -163,9 +174,13 @@ export function verdict(results: CheckResult[], ev: Evidence): Verdict {
       basedOn: rows.map(ref),
     };
   }
-  const fix = explaining?.fix ?? rows.find((r) => r.fix)?.fix ?? (layer === 'e2e' ? results.find((r) => r.id === 'e2e.recommend' && r.status === 'warn')?.fix : null) ?? null;
+  // A GOPROXY list that stops at a failing entry although a later one works: fixing the
+  // list is the single change that makes the build work, whatever broke the entry.
+  const listRow = ['dns', 'tcp', 'tls', 'http', 'e2e'].includes(layer) ? results.find((r) => r.id === 'e2e.fallthrough' && r.status === 'fail') : undefined;
+  const fix = explaining?.fix ?? listRow?.fix ?? rows.find((r) => r.fix)?.fix ?? (layer === 'e2e' ? results.find((r) => r.id === 'e2e.recommend' && r.status === 'warn')?.fix : null) ?? null;
   const why = explaining ? ` ${explaining.summary.replace(/ — host:.*$/, '')[0]!.toUpperCase()}${explaining.summary.replace(/ — host:.*$/, '').slice(1)}.` : '';
   const agrees = layer !== 'e2e' && goWords ? ` (${goWords}.)` : '';
   const text = `${headline(cause, rows, ev)}${why}${agrees}${fix ? ` Fix: ${fix}` : ''}`;
-  return { layer, text, fix, basedOn: [...rows.map(ref), ...(explaining ? [ref(explaining)] : [])] };
+  const also = [explaining, listRow].filter((r): r is CheckResult => !!r && !rows.includes(r));
+  return { layer, text, fix, basedOn: [...rows.map(ref), ...also.map(ref)] };
 }

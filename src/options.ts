@@ -41,6 +41,8 @@ export interface DoctorOptions {
   privateRepos: PrivateRepo[];
   /** --netrc, plus machine lines made from GOMOD_DOCTOR_GIT_TOKEN: shipped into the container, never into an image. */
   netrcText: string | null;
+  /** GOMOD_DOCTOR_GIT_TOKEN/_USER: also offered to git for hosts a private module's discovery names. */
+  gitToken: { user: string; token: string } | null;
   /** --ssh-key: a private key for ssh git URLs, shipped like the netrc. */
   sshKeyText: string | null;
   /** --ssh-agent: the host's SSH_AUTH_SOCK, mounted into the container. */

@@ -300,16 +300,23 @@ probe_fs() {
 # netrc_helper: a git credential helper answering from the handed-in netrc, so the
 # user's own HOME and git config stay as they are.
 netrc_helper() {
-  (umask 077; cp "$AGENT_DIR/netrc" "$W/netrc")
+  (umask 077; cp "$AGENT_DIR/netrc" "$W/netrc"; [ -r "$AGENT_DIR/git-token" ] && cp "$AGENT_DIR/git-token" "$W/netrc.token")
   cat >"$W/netrc-helper" <<'HELPER'
 #!/bin/sh
 [ "$1" = get ] || exit 0
 host=
 while IFS='=' read -r k v; do [ "$k" = host ] && host=${v%%:*}; [ -z "$k" ] && break; done
-tr -s ' \t' '\n\n' <"$NETRC" | awk -v h="$host" '
+out=$(tr -s ' \t' '\n\n' <"$NETRC" | awk -v h="$host" '
   k == "machine" { m = ($0 == h) } k == "login" && m { u = $0 } k == "password" && m { p = $0 }
   { k = $0 } $0 == "default" { m = (u == "") }
-  END { if (u != "") print "username=" u; if (p != "") print "password=" p }'
+  END { if (u != "") print "username=" u; if (p != "") print "password=" p }')
+# GOMOD_DOCTOR_GIT_TOKEN answers for the git host a private module's go-import names,
+# which is not known before discovery.
+if [ -z "$out" ] && [ -r "$NETRC.token" ]; then
+  read -r u p <"$NETRC.token"; out="username=$u
+password=$p"
+fi
+[ -n "$out" ] && printf '%s\n' "$out"
 HELPER
   chmod 700 "$W/netrc-helper"
 }
@@ -397,20 +404,22 @@ probe_fetch() {
   emit "$W/$1.fetchblock"
 }
 
-# probe_xfer KEY URL PROXY: download one file (a module zip) bounded by the fetch
-# timeout, keeping what arrived: bytes over time tells slow from hung.
+# probe_xfer KEY URL PROXY SECS: download one file (a module zip) bounded by SECS,
+# keeping what arrived: bytes over time tells slow from hung.
 probe_xfer() {
+  XB=$4
   t0=$(now_ms)
   if have curl; then
     tool=curl
     if [ "$3" = - ]; then via=--noproxy; proxy='*'; else via=--proxy; proxy=$3; fi
-    bounded "$TF" curl -sS -o "$W/$1.data" -D "$W/$1.hdr" --max-time "$TF" "$via" "$proxy" ${CA:+--cacert "$CA"} \
+    # curl's own --max-time first: it then flushes what arrived and prints its -w line.
+    bounded "$((${XB%.*} + 2))" curl -sS -o "$W/$1.data" -D "$W/$1.hdr" --max-time "$XB" "$via" "$proxy" ${CA:+--cacert "$CA"} \
       -w '\n@w %{http_code} %{time_starttransfer}\n' "$2" >"$W/$1.xout" 2>&1
   elif have wget; then
     tool=wget
     (unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY no_proxy NO_PROXY
      if [ "$3" != - ]; then http_proxy=$3; https_proxy=$3; export http_proxy https_proxy; fi
-     bounded "$TF" wget -S -O "$W/$1.data" "$2") >"$W/$1.xout" 2>&1
+     bounded "$XB" wget -S -O "$W/$1.data" "$2") >"$W/$1.xout" 2>&1
     cp "$W/$1.xout" "$W/$1.hdr"
   else tool=none; : >"$W/$1.xout"; false; fi
   rc=$?; t1=$(now_ms)
@@ -455,7 +464,7 @@ while read -r kind a b c d e f; do
     repo) probe_repo "$a" "$b" "$c" "$d" & ;;
     fetch) probe_fetch "$a" "$b" "$c" "$d" & ;;
     get) probe_http "$a" "$b" "$c" & ;;
-    xfer) probe_xfer "$a" "$b" "$c" & ;;
+    xfer) probe_xfer "$a" "$b" "$c" "$d" & ;;
     go) break ;;
   esac
 done

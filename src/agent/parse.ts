@@ -423,7 +423,8 @@ export function parseFetch(block: Block, fetch: PlannedFetch): FetchEvidence {
     const failed = answered ? null : /^# get (\S+): (.+)$/.exec(line);
     if (answered) requests.push({ url: answered[1]!, status: Number(answered[2]), statusText: answered[3]!.trim(), ms: Math.round(Number(answered[4]) * 1000) });
     else if (failed) requests.push({ url: failed[1]!, status: null, statusText: failed[2]!.slice(0, 200), ms: null });
-    else if (!line.startsWith('# get ') && line.trim()) other.push(line.trim());
+    // -x also traces the commands it runs (`0.004s # cd …; git …`): not messages.
+    else if (!line.startsWith('# get ') && line.trim() && !/^(\d+(\.\d+)?m?s )?# |^(cd|git|mkdir|rm|mv|cp) /.test(line.trim())) other.push(line.trim());
   }
   const jsonError = kvAll(block, 'error')
     .map((e) => /"Error":\s*"(.*)",?\s*$/.exec(e)?.[1])
@@ -435,7 +436,7 @@ export function parseFetch(block: Block, fetch: PlannedFetch): FetchEvidence {
         return e;
       }
     });
-  const error = (jsonError[0] ?? other.find((l) => l.startsWith('go:')) ?? other.at(-1) ?? '').slice(0, 400);
+  const error = (jsonError[0] ?? (rc === 0 ? '' : other.find((l) => l.startsWith('go:')) ?? other.at(-1) ?? '')).slice(0, 400);
   const ev: FetchEvidence = { fetch, outcome: 'error', rc, ms: kvInt(block, 'ms'), requests, error, zipBytes: kvInt(block, 'zip_bytes') };
   if (rc === 0 && !error) return { ...ev, outcome: 'ok' };
   if (rc === 127) return { ...ev, outcome: 'no_go', error: 'no go command in the image' };

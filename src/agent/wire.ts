@@ -148,7 +148,8 @@ export function encodePlan(plan: ProbePlan): string {
   for (const r of plan.repos) line('repo', [r.key, r.kind, r.url, r.host]);
   for (const f of plan.fetches) line('fetch', [f.key, f.canary, f.goproxy, f.kind === 'private' ? 'private' : '-']);
   for (const g of plan.sumdbGets) line('get', [g.key, g.url, g.httpProxy ?? '-']);
-  for (const x of plan.transfers) line('xfer', [x.key, x.url, x.httpProxy ?? '-']);
+  // The canary's zip is one small request: one step's bound. A --throughput file gets the fetch's.
+  for (const x of plan.transfers) line('xfer', [x.key, x.url, x.httpProxy ?? '-', x.purpose === 'canary' ? secs : (3 * plan.timeoutMs / 1000).toFixed(1)]);
   lines.push('go');
   return lines.join('\n') + '\n';
 }

@@ -238,7 +238,8 @@ export function parseArgs(argv: string[], io: ArgsIo): ParsedArgs {
     throw new UsageError(`--netrc ${a.netrc} has no machine or default entry`);
   }
   const token = io.env.GOMOD_DOCTOR_GIT_TOKEN;
-  if (token) netrcText = (netrcText ?? '') + tokenNetrc(privateRepos, token, io.env.GOMOD_DOCTOR_GIT_USER || 'oauth2');
+  const gitToken = token ? { user: io.env.GOMOD_DOCTOR_GIT_USER || 'oauth2', token } : null;
+  if (gitToken) netrcText = (netrcText ?? '') + tokenNetrc(privateRepos, gitToken.token, gitToken.user);
   let sshKeyText: string | null = null;
   if (a['ssh-key'] !== undefined) {
     sshKeyText = readOrFail(io, a['ssh-key'], '--ssh-key');
@@ -268,6 +269,7 @@ export function parseArgs(argv: string[], io: ArgsIo): ParsedArgs {
       volumes: (a.volume ?? []).map(parseVolume),
       privateRepos,
       netrcText,
+      gitToken,
       sshKeyText,
       sshAgentSocket,
       gomod,

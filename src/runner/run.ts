@@ -87,6 +87,7 @@ export async function collectEvidence(opts: DoctorOptions, deps: RunDeps): Promi
         { name: 'agent.sh', content: deps.agentScript, mode: 0o755 },
         ...(opts.caCertPem ? [{ name: 'extra-ca.pem', content: opts.caCertPem, mode: 0o644 }] : []),
         ...(opts.netrcText ? [{ name: 'netrc', content: opts.netrcText, mode: 0o644 }] : []),
+        ...(opts.netrcText && opts.gitToken ? [{ name: 'git-token', content: `${opts.gitToken.user} ${opts.gitToken.token}\n`, mode: 0o644 }] : []),
         ...(opts.sshKeyText ? [{ name: 'ssh-key', content: opts.sshKeyText, mode: 0o644 }] : []),
       ],
       labels: { [LABEL_TOOL]: 'gomod-doctor', [LABEL_RUN]: deps.runId },

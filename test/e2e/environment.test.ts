@@ -31,7 +31,8 @@ const test = suite<{ lab: Lab; base: string[]; dir: string }>('environment e2e')
 
 test.before(async (ctx) => {
   ctx.lab = await startLab();
-  ctx.base = ['--dns', ctx.lab.gateway, '--ca-cert', ctx.lab.caFile, '--no-default-targets', '--timeout', T];
+  // GOSUMDB: the lab's checksum database, so the go command's own fetch can verify the canary.
+  ctx.base = ['--dns', ctx.lab.gateway, '--ca-cert', ctx.lab.caFile, '--no-default-targets', '--timeout', T, '-e', `GOSUMDB=${ctx.lab.sumdb.gosumdb}`];
   ctx.dir = mkdtempSync(join(tmpdir(), 'gmd-env-test-'));
 });
 

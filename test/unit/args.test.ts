@@ -65,6 +65,7 @@ const DEFAULTS: DoctorOptions = {
   volumes: [],
   privateRepos: [],
   netrcText: null,
+  gitToken: null,
   sshKeyText: null,
   sshAgentSocket: null,
   gomod: null,
