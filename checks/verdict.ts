@@ -177,7 +177,9 @@ export function verdict(results: CheckResult[], ev: Evidence): Verdict {
   // A GOPROXY list that stops at a failing entry although a later one works: fixing the
   // list is the single change that makes the build work, whatever broke the entry.
   const listRow = ['dns', 'tcp', 'tls', 'http', 'e2e'].includes(layer) ? results.find((r) => r.id === 'e2e.fallthrough' && r.status === 'fail') : undefined;
-  const fix = explaining?.fix ?? listRow?.fix ?? rows.find((r) => r.fix)?.fix ?? (layer === 'e2e' ? results.find((r) => r.id === 'e2e.recommend' && r.status === 'warn')?.fix : null) ?? null;
+  // The image's own CA fix (worded for its package manager) beats the host row's generic one.
+  const hostFix = explaining?.cause === 'host.ca_differs' ? null : explaining?.fix;
+  const fix = hostFix ?? listRow?.fix ?? rows.find((r) => r.fix)?.fix ?? (layer === 'e2e' ? results.find((r) => r.id === 'e2e.recommend' && r.status === 'warn')?.fix : null) ?? null;
   const why = explaining ? ` ${explaining.summary.replace(/ — host:.*$/, '')[0]!.toUpperCase()}${explaining.summary.replace(/ — host:.*$/, '').slice(1)}.` : '';
   const agrees = layer !== 'e2e' && goWords ? ` (${goWords}.)` : '';
   const text = `${headline(cause, rows, ev)}${why}${agrees}${fix ? ` Fix: ${fix}` : ''}`;
