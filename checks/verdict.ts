@@ -109,7 +109,7 @@ const HOST_EXPLAINS: Partial<Record<Category, Cause[]>> = {
 };
 
 /** Which e2e finding leads the verdict: the one whose fix is most direct. */
-const E2E_FIRST = ['e2e.fallthrough', 'e2e.sumdb', 'e2e.fetch', 'e2e.throughput'];
+const E2E_FIRST = ['e2e.fallthrough', 'e2e.sumdb', 'e2e.throughput', 'e2e.fetch'];
 function e2eRank(r: CheckResult): number {
   const i = E2E_FIRST.indexOf(r.id);
   // Private modules and the configured list before one entry on its own.
