@@ -289,7 +289,7 @@ function recommendRows(ev: Evidence): ImageRow[] {
     return [{ target, status: 'skip', ms: null, cause: null, evidence: { ranking }, fix: null, summary: 'no module proxy served the canary on its own: nothing to recommend' }];
   }
   const line = `ENV GOPROXY=${[...working.map((f) => f.fetch.goproxy), ...(keepDirect ? ['direct'] : [])].map(redactUrl).join(',')}`;
-  const kept = ['GOPRIVATE', 'GONOPROXY', 'GONOSUMDB', 'GOINSECURE'].filter((n) => goValue(ev, n)).map((n) => n);
+  const kept = ['GOPRIVATE', 'GONOPROXY', 'GONOSUMDB', 'GOINSECURE'].filter((n) => goValue(ev, n));
   const keep = kept.length ? ` (keep ${kept.join(', ')} as they are: private modules never go through GOPROXY)` : '';
   const ranked = working.map((f) => `${redactUrl(f.fetch.goproxy)} ${secs(f.ms!)}`).join(', ');
   const fastest = working[0]!;

@@ -69,7 +69,9 @@ export async function run(io: CliIo): Promise<ExitCode> {
       const text = opts.format === 'json' ? renderJson(report) : renderTable(report, { color: useColor, width: io.stdout.columns || 160 });
       // Checks redact what they know is secret; this catches anything echoed back (a server, a log line).
       const goEnvSecrets = Object.values(outcome.evidence.facts.goEnv ?? {}).flatMap(urlPasswords);
-      io.stdout.write(scrub(text, [...opts.secrets, ...envSecrets(outcome.evidence.env), ...goEnvSecrets]));
+      // The host-side probes used this process's own proxy variables.
+      const hostSecrets = Object.values(io.env).flatMap((v) => (v ? urlPasswords(v) : []));
+      io.stdout.write(scrub(text, [...opts.secrets, ...envSecrets(outcome.evidence.env), ...goEnvSecrets, ...hostSecrets]));
       return report.summary.fail > 0 ? ExitCode.CheckFailed : ExitCode.Ok;
     } finally {
       spinner.stop();

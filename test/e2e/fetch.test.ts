@@ -154,6 +154,10 @@ test('a proxy that carries the checksum database (/sumdb/<name>/supported 200): 
   assert.is(sum.status, 'pass');
   assert.match(sum.summary, 'https://proxy.golang.org/mirror carries it (/sumdb/sum.lab.test/supported 200)');
   assert.ok(lab.requests.some((q) => q.path === '/mirror/sumdb/sum.lab.test/lookup/rsc.io/quote@v1.5.2'), 'the go command looked up through the proxy');
+  // One proxy, and it works: nothing faster to recommend.
+  const rec = row(r.report, 'e2e.recommend', 'GOPROXY');
+  assert.is(rec.status, 'pass');
+  assert.match(rec.summary, 'already uses the fastest proxy that works');
 });
 
 test('the checksum database unreachable directly: e2e.sumdb fails on the path the go command takes', async ({ lab, base }) => {

@@ -3,6 +3,7 @@
  * resolver is set per run, see runCli's hostDns), the probe container gets a different DNS,
  * proxy, trust store or network, and the verdict names the difference and its fix.
  */
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as assert from 'uvu/assert';
 import { suite } from 'uvu';
@@ -75,6 +76,24 @@ test('the host trusts the certificate (SSL_CERT_FILE), the image does not: host.
   assert.is(r.report.summary.layer, 'tls');
   assert.match(r.report.summary.verdict, 'The host trusts the certificate');
   assert.match(r.report.summary.fix ?? '', 'update-ca-certificates');
+});
+
+test('egress filtered for the Docker network only: the host connects, the container times out (host.tcp_differs)', async ({ lab, gosumdb }) => {
+  // Drop TCP 443 arriving from the lab bridge only; the host's own connections (lo) pass.
+  const rule = ['INPUT', '-i', lab.bridge, '-p', 'tcp', '--dport', '443', '-m', 'comment', '--comment', `${lab.network}-egress`, '-j', 'DROP'];
+  execFileSync('iptables', ['-I', ...rule]);
+  try {
+    const r = await runJson(['--image', GOBUILDER_TAG, '--network', lab.network, '--dns', lab.gateway, '--ca-cert', lab.caFile, '--no-default-targets', '--timeout', T, ...gosumdb, '-e', 'GOPROXY=https://proxy.golang.org'], { hostDns: lab.gateway });
+    assert.is(r.code, 1);
+    assert.is(row(r.report, 'tcp.connect', 'proxy.golang.org:443').cause, 'tcp.timeout');
+    const h = row(r.report, 'host.compare', 'proxy.golang.org');
+    assert.is(h.cause, 'host.tcp_differs');
+    assert.match(h.summary, 'the host connects to proxy.golang.org:443, the container cannot (timeout)');
+    assert.is(r.report.summary.layer, 'tcp');
+    assert.is(r.report.summary.fix, h.fix);
+  } finally {
+    execFileSync('iptables', ['-D', ...rule]);
+  }
 });
 
 test('MTU black hole: TCP connects, TLS stalls only in the container; the Docker network MTU (1500) is above the host route MTU (1400)', async ({ lab, mtu, gosumdb }) => {
