@@ -63,9 +63,21 @@ export function goValue(ev: Evidence, name: string, fallback = ''): string {
   return ev.facts.goEnv?.[name] ?? envValue(ev, name) ?? fallback;
 }
 
-/** Where a variable came from, in the user's words. */
-export function sourceName(source: Evidence['env'][number]['source']): string {
-  return source === 'image' ? 'image ENV' : source === 'docker-config' ? 'docker config.json proxies' : '-e/--env-file';
+/** Where a variable came from, in the user's words: the Dockerfile line or build arg when known. */
+export function sourceName(v: Pick<Evidence['env'][number], 'source' | 'origin'>): string {
+  if (v.origin) return v.origin;
+  switch (v.source) {
+    case 'image':
+      return 'image ENV';
+    case 'docker-config':
+      return 'docker config.json proxies';
+    case 'dockerfile':
+      return 'Dockerfile';
+    case 'build-arg':
+      return '--build-arg';
+    default:
+      return '-e/--env-file';
+  }
 }
 
 /** The image user as a Dockerfile names it (USER value), for fix lines. */

@@ -20,7 +20,7 @@ function row(target: string | null, status: ImageRow['status'], summary: string,
 /** Where a Go setting's value comes from, for the summary. */
 export function settingSource(ev: Evidence, name: string): string {
   const v = ev.env.find((e) => e.name === name);
-  if (v) return sourceName(v.source);
+  if (v) return sourceName(v);
   return ev.facts.goEnv ? 'go env: default or go.env' : 'Go default';
 }
 

@@ -13,12 +13,21 @@ import { fsWritable } from './fs.js';
 import { hostCompare } from './host.js';
 import { goEnvGo, goEnvGoauth, goEnvGoflags, goEnvGoinsecure, goEnvGoproxy, goEnvGosumdb, goEnvPrivate, goEnvToolchain } from './go-env.js';
 import { dnsResolver, engineProbe } from './image.js';
+import { engineDns, engineEndpoint, engineMtu, engineProxy, enginePull } from './engine.js';
+import { buildLint, buildStage } from './build.js';
 import { proxyEnvNoProxy, proxyEnvProxy, proxyEnvVars } from './proxy-env.js';
 import { tcpConnect } from './tcp.js';
 import { tlsHandshake } from './tls.js';
 
 export const IMAGE_CHECKS: ImageCheck[] = [
+  engineEndpoint,
+  enginePull,
   engineProbe,
+  engineProxy,
+  engineMtu,
+  engineDns,
+  buildStage,
+  buildLint,
   dnsResolver,
   proxyEnvVars,
   proxyEnvNoProxy,

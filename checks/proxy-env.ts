@@ -46,7 +46,7 @@ function isLoopback(value: string): boolean {
 }
 
 function shown(v: EnvVar): string {
-  return `${v.name}=${redactUrl(v.value)} (${sourceName(v.source)})`;
+  return `${v.name}=${redactUrl(v.value)} (${sourceName(v)})`;
 }
 
 function localhostFix(v: EnvVar): string {

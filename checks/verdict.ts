@@ -94,6 +94,13 @@ function headline(cause: Cause | null, rows: CheckResult[], ev: Evidence): strin
     case 'e2e.x509':
     case 'e2e.server_error':
       return `go mod download fails: ${rows[0]?.summary ?? ''}.`;
+    case 'engine.pull':
+      return `The build cannot start: ${rows[0]?.summary ?? ''}. The go command is never reached.`;
+    case 'build.failed':
+    case 'build.differs': {
+      const s = rows[0]?.summary ?? '';
+      return `${s[0]?.toUpperCase() ?? ''}${s.slice(1)}.`;
+    }
     default:
       return `${rows[0]?.id ?? 'A check'} fails for ${hosts}: ${rows[0]?.summary ?? ''}`;
   }

@@ -17,8 +17,28 @@ export interface PrivateRepo {
   host: string;
 }
 
+/** --dockerfile: the build whose stage the probe stands in for. */
+export interface DockerfileOption {
+  /** As the user named it (used in origins: `Dockerfile:12 ENV`). */
+  path: string;
+  text: string;
+  /** The build context directory (--context, else the current directory, as `docker build .`). */
+  contextDir: string;
+  /** .dockerignore of the context, or null. */
+  dockerignore: string | null;
+  /** --target STAGE, as docker build --target. */
+  target: string | null;
+  /** --build-arg values in order, then the docker config.json proxies the docker CLI adds as build args. */
+  buildArgs: Array<{ name: string; value: string; origin: string }>;
+}
+
 export interface DoctorOptions {
+  /** --image, or the base image of the Dockerfile stage once resolved. */
   image: string;
+  /** Set when probing a Dockerfile's stage (--dockerfile, or ./Dockerfile without --image). */
+  dockerfile: DockerfileOption | null;
+  /** `run`: a container from the image; `build`: also the same probes as a RUN step of a real build. */
+  mode: 'run' | 'build';
   /** --user; null means the image's own USER. */
   user: string | null;
   network: string | null;

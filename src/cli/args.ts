@@ -44,17 +44,17 @@ export function parseTarget(value: string): UserTarget {
     try {
       u = new URL(value);
     } catch {
-      throw new UsageError(`--target ${JSON.stringify(redactUrl(value))} is not a valid URL`);
+      throw new UsageError(`--probe ${JSON.stringify(redactUrl(value))} is not a valid URL`);
     }
     const host = u.hostname.replace(/^\[|\]$/g, '');
-    if (!validHost(host) || u.username || u.search || u.hash) throw new UsageError(`--target ${JSON.stringify(redactUrl(value))}: expected https://HOST[:PORT][/PATH]`);
+    if (!validHost(host) || u.username || u.search || u.hash) throw new UsageError(`--probe ${JSON.stringify(redactUrl(value))}: expected https://HOST[:PORT][/PATH]`);
     return { host, port: Number(u.port || (u.protocol === 'http:' ? 80 : 443)), proxyUrl: `${u.protocol}//${u.host}${u.pathname.replace(/\/+$/, '')}` };
   }
   const m = /^(\[[0-9a-fA-F:]+\]|[^:]+)(?::(\d{1,5}))?$/.exec(value);
   const host = m?.[1]?.replace(/^\[|\]$/g, '') ?? '';
   const port = m?.[2] ? Number(m[2]) : 443;
   if (!m || !validHost(host) || port < 1 || port > 65535) {
-    throw new UsageError(`--target ${JSON.stringify(value)} is not HOST[:PORT] or a URL`, 'e.g. --target goproxy.corp.example:443 or --target https://goproxy.corp.example/go');
+    throw new UsageError(`--probe ${JSON.stringify(value)} is not HOST[:PORT] or a URL`, 'e.g. --probe goproxy.corp.example:443 or --probe https://goproxy.corp.example/go');
   }
   return { host, port, proxyUrl: null };
 }
@@ -154,10 +154,24 @@ function envEntry(entry: string, where: string, env: ArgsIo['env']): string[] {
   return fromShell === undefined ? [] : [`${key}=${fromShell}`];
 }
 
-const USAGE = `gomod-doctor [doctor] --image IMAGE [options]
+/** --build-arg K=V, or a bare K copied from this shell as docker build does (dropped when unset). */
+export function parseBuildArg(value: string, env: ArgsIo['env']): { name: string; value: string; origin: string } | null {
+  const eq = value.indexOf('=');
+  const name = eq < 0 ? value : value.slice(0, eq);
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+    throw new UsageError(`--build-arg ${JSON.stringify(value)} is not NAME=VALUE`, 'e.g. --build-arg GO_VERSION=1.22, as docker build');
+  }
+  if (eq >= 0) return { name, value: value.slice(eq + 1), origin: '--build-arg' };
+  const fromShell = env[name];
+  return fromShell === undefined ? null : { name, value: fromShell, origin: '--build-arg (from this shell)' };
+}
 
-Starts a throwaway container from IMAGE, as its USER, and tells why \`go mod download\`
-would hang or fail there: DNS, TCP, TLS and module-proxy requests, each timed, each with a fix.`;
+const USAGE = `gomod-doctor [doctor] [--image IMAGE | --dockerfile FILE [--target STAGE]] [options]
+
+Starts a throwaway container from IMAGE (or from the Dockerfile stage that runs the go
+command, with its ENV, ARGs, USER and WORKDIR), as the build's user, and tells why
+\`go mod download\` would hang or fail there: DNS, TCP, TLS and module-proxy requests,
+each timed, each with a fix. With no --image, ./Dockerfile is used when present.`;
 
 export function parseArgs(argv: string[], io: ArgsIo): ParsedArgs {
   let output = '';
@@ -173,7 +187,12 @@ export function parseArgs(argv: string[], io: ArgsIo): ParsedArgs {
     .option('env', { alias: 'e', type: 'string', array: true, describe: 'KEY=VALUE (or KEY from this shell) for the container' })
     .option('env-file', { type: 'string', array: true, describe: 'file of KEY=VALUE lines, as docker --env-file' })
     .option('platform', { type: 'string', describe: 'image platform, e.g. linux/arm64' })
-    .option('target', { type: 'string', array: true, describe: 'extra HOST[:PORT], or a module proxy URL, to probe' })
+    .option('dockerfile', { alias: 'f', type: 'string', describe: 'probe the build stage of this Dockerfile (default ./Dockerfile when no --image)' })
+    .option('target', { type: 'string', array: true, describe: 'with a Dockerfile: the stage, as docker build --target (without one: same as --probe, deprecated)' })
+    .option('build-arg', { type: 'string', array: true, describe: 'NAME=VALUE for the Dockerfile, as docker build --build-arg' })
+    .option('context', { type: 'string', describe: 'the build context directory (default: the current directory, as `docker build .`)' })
+    .option('mode', { choices: ['run', 'build'] as const, default: 'run' as const, describe: 'build: also run the probes as a RUN step of a real build of the stage, and compare' })
+    .option('probe', { type: 'string', array: true, describe: 'extra HOST[:PORT], or a module proxy URL, to probe' })
     .option('default-targets', { type: 'boolean', default: true, describe: 'probe proxy.golang.org, goproxy.cn, goproxy.io, github.com, sum.golang.org (--no-default-targets to skip)' })
     .option('timeout', { type: 'string', default: '5', describe: 'bound on each network step, in seconds (or 2500ms)' })
     .option('ca-cert', { type: 'string', describe: 'PEM file of an extra CA the probes trust (corporate TLS interception)' })
@@ -191,6 +210,7 @@ export function parseArgs(argv: string[], io: ArgsIo): ParsedArgs {
     .option('host', { type: 'boolean', default: true, describe: 'run the same network probes from this machine and compare; --no-host skips it' })
     .option('debug', { type: 'boolean', default: false, describe: 'log engine calls and show stacks on errors' })
     .example('gomod-doctor --image golang:1.23-alpine', 'probe the official image as its own user')
+    .example('gomod-doctor -f Dockerfile --target builder --build-arg GO_VERSION=1.23', 'probe the stage the build runs go mod download in')
     .example('gomod-doctor -i mybuilder --network corp --dns 10.0.0.2 -e HTTPS_PROXY=http://proxy:3128', 'probe as the build would run')
     .epilogue('Exit codes: 0 nothing failed, 1 a check failed, 2 bad usage, 3 the probes could not run.')
     .strict()
@@ -208,7 +228,33 @@ export function parseArgs(argv: string[], io: ArgsIo): ParsedArgs {
   if (a._.length > 1 || (a._.length === 1 && a._[0] !== 'doctor')) {
     throw new UsageError(`unknown command ${JSON.stringify(String(a._[a._.length - 1]))}`, 'see gomod-doctor --help');
   }
-  if (!a.image) throw new UsageError('--image is required', 'e.g. gomod-doctor --image golang:1.23-alpine');
+  const dockerfilePath = a.dockerfile ?? (a.image === undefined && readable(io, 'Dockerfile') ? 'Dockerfile' : null);
+  if (a.image !== undefined && a.dockerfile !== undefined) {
+    throw new UsageError('--image and --dockerfile exclude each other', 'the Dockerfile names its own base image; use --target STAGE to pick the stage');
+  }
+  if (!a.image && !dockerfilePath) {
+    throw new UsageError('--image or --dockerfile is required (no ./Dockerfile here)', 'e.g. gomod-doctor --image golang:1.23-alpine, or gomod-doctor -f path/to/Dockerfile');
+  }
+  const stageTargets = dockerfilePath ? (a.target ?? []) : [];
+  if (stageTargets.length > 1) throw new UsageError(`--target given ${stageTargets.length} times: a build has one target stage`);
+  if (stageTargets[0] !== undefined && !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(stageTargets[0])) {
+    throw new UsageError(`--target ${JSON.stringify(stageTargets[0])} is not a stage name`);
+  }
+  if (!dockerfilePath && ((a['build-arg'] ?? []).length || a.context !== undefined || a.mode === 'build')) {
+    throw new UsageError(`${a.mode === 'build' ? '--mode build' : (a['build-arg'] ?? []).length ? '--build-arg' : '--context'} needs a Dockerfile`, 'add --dockerfile FILE (without --image)');
+  }
+  const dockerfile = dockerfilePath
+    ? {
+        path: dockerfilePath,
+        text: readOrFail(io, dockerfilePath, '--dockerfile'),
+        contextDir: a.context ?? '.',
+        dockerignore: readable(io, join(a.context ?? '.', '.dockerignore')) ? io.readFile(join(a.context ?? '.', '.dockerignore')) : null,
+        target: stageTargets[0] ?? null,
+        buildArgs: (a['build-arg'] ?? []).flatMap((b) => parseBuildArg(b, io.env) ?? []),
+      }
+    : null;
+  // Before --dockerfile, --target named extra hosts; without a Dockerfile it still does.
+  const probeValues = [...(a.probe ?? []), ...(dockerfilePath ? [] : (a.target ?? []))];
   const dns = (a.dns ?? []).map((d) => {
     if (isIP(d) === 0) throw new UsageError(`--dns ${JSON.stringify(d)} is not an IP address`);
     return d;
@@ -249,18 +295,21 @@ export function parseArgs(argv: string[], io: ArgsIo): ParsedArgs {
   const sshAgentSocket = a['ssh-agent'] ? (io.env.SSH_AUTH_SOCK ?? '') : null;
   if (sshAgentSocket === '') throw new UsageError('--ssh-agent: SSH_AUTH_SOCK is not set in this shell', 'start an agent: eval "$(ssh-agent)" && ssh-add');
   const gomod = a.gomod !== undefined ? { path: a.gomod, text: readOrFail(io, a.gomod, '--gomod'), vendor: readable(io, join(dirname(a.gomod), 'vendor', 'modules.txt')) } : null;
-  const secrets = [...(netrcText ? netrcSecrets(netrcText) : []), ...(token ? [token] : []), ...envSecrets(splitEnv(env))];
+  const buildArgEnv = (dockerfile?.buildArgs ?? []).map((b) => `${b.name}=${b.value}`);
+  const secrets = [...(netrcText ? netrcSecrets(netrcText) : []), ...(token ? [token] : []), ...envSecrets(splitEnv([...env, ...buildArgEnv]))];
   return {
     kind: 'run',
     options: {
-      image: validateImage(a.image),
+      image: a.image !== undefined ? validateImage(a.image) : '',
+      dockerfile,
+      mode: a.mode,
       user: a.user ?? null,
       network: a.network ?? null,
       dns,
       addHosts: (a['add-host'] ?? []).map(parseAddHost),
       env,
       platform: a.platform ?? null,
-      targets: (a.target ?? []).map(parseTarget),
+      targets: probeValues.map(parseTarget),
       defaultTargets: a['default-targets'],
       timeoutMs: parseDuration('timeout', a.timeout),
       caCertPem,

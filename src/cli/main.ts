@@ -4,10 +4,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import createDebug from 'debug';
 import ora from 'ora';
 import { configProxyEnv, dockerConfigPath } from '../engine/docker-config.js';
-import { DockerEngine, engineEndpoint } from '../engine/docker.js';
+import { DockerEngine } from '../engine/docker.js';
+import { type EngineEndpoint, nodeEndpointIo, resolveEndpoint } from '../engine/endpoint.js';
 import type { Engine } from '../engine/types.js';
 import { DoctorError } from '../errors.js';
 import { ExitCode } from '../model.js';
@@ -17,7 +19,9 @@ import { sanitizeLine } from '../render/sanitize.js';
 import { renderTable } from '../render/table.js';
 import { envSecrets, scrub, urlPasswords } from '../secrets.js';
 import { buildReport } from '../runner/report.js';
+import { runBuildStep } from '../runner/build-step.js';
 import { collectEvidence } from '../runner/run.js';
+import { configProxiesAsBuildArgs, resolveDockerfileStage } from '../runner/stage.js';
 import { parseArgs } from './args.js';
 import { AGENT_SCRIPT_PATH, VERSION } from './assets.js';
 
@@ -47,22 +51,38 @@ export async function run(io: CliIo): Promise<ExitCode> {
     }
     const opts = parsed.options;
     debugMode = opts.debug;
-    loadDockerConfigProxies(opts, io);
+    // The engine the user's docker CLI talks to: DOCKER_HOST, a context, or the default socket.
+    const endpointIo = nodeEndpointIo(io.env);
+    const endpoint = resolveEndpoint(endpointIo);
+    loadDockerConfigProxies(opts, io, endpoint);
+    configProxiesAsBuildArgs(opts);
+    const resolved = opts.dockerfile ? resolveDockerfileStage(opts) : null;
     if (opts.debug) createDebug.enable('gomod-doctor:*');
-    engine = io.engine ?? new DockerEngine(engineEndpoint(io.env));
+    engine = io.engine ?? new DockerEngine(endpoint, endpointIo);
     // Spinner only for a person at a terminal: never in CI logs or pipes.
     const interactive = !!io.stderr.isTTY && !('CI' in io.env) && io.env.TERM !== 'dumb';
     const spinner = ora({ stream: io.stderr, text: 'starting', isSilent: !interactive }).start();
     const started = new Date();
+    const agentScript = readFileSync(AGENT_SCRIPT_PATH, 'utf8');
+    const runId = randomBytes(6).toString('hex');
+    const runEngine = engine;
     try {
-      const outcome = await collectEvidence(opts, {
-        engine,
-        hostEnv: io.env,
-        agentScript: readFileSync(AGENT_SCRIPT_PATH, 'utf8'),
-        progress: (text) => (spinner.text = sanitizeLine(text)),
-        now: () => Date.now(),
-        runId: randomBytes(6).toString('hex'),
-      });
+      const outcome = await collectEvidence(
+        opts,
+        {
+          engine,
+          hostEnv: io.env,
+          agentScript,
+          progress: (text) => (spinner.text = sanitizeLine(text)),
+          now: () => Date.now(),
+          runId,
+          buildStep:
+            resolved && opts.mode === 'build'
+              ? (image, info, stage) => runBuildStep(opts, stage, resolved.prefix, image, info, { engine: runEngine, agentScript, runId, hostname: hostname(), pid: process.pid, now: () => Date.now() })
+              : undefined,
+        },
+        resolved ? resolved.withImageEnv : null,
+      );
       spinner.stop();
       const report = buildReport(outcome.evidence, { version: VERSION, startedAt: started, durationMs: Date.now() - started.getTime() });
       const useColor = !!io.stdout.isTTY && !('NO_COLOR' in io.env) && io.env.TERM !== 'dumb';
@@ -88,7 +108,7 @@ export async function run(io: CliIo): Promise<ExitCode> {
  * Add the proxies the docker CLI would inject from its config.json. A config.json
  * that does not parse is the docker CLI's problem too: warn, as it does, and go on.
  */
-function loadDockerConfigProxies(opts: DoctorOptions, io: CliIo): void {
+function loadDockerConfigProxies(opts: DoctorOptions, io: CliIo, endpoint: EngineEndpoint): void {
   const path = dockerConfigPath(io.env);
   let text: string;
   try {
@@ -97,7 +117,7 @@ function loadDockerConfigProxies(opts: DoctorOptions, io: CliIo): void {
     return; // No config.json: nothing to inject, as for the docker CLI.
   }
   try {
-    const found = configProxyEnv(text, engineEndpoint(io.env), opts.env);
+    const found = configProxyEnv(text, endpoint.endpoint, opts.env);
     if (!found) return;
     opts.dockerConfigEnv = found.env;
     opts.dockerConfigSource = `${path} (proxies.${found.key})`;

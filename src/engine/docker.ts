@@ -10,11 +10,18 @@ import createDebug from 'debug';
 import Docker from 'dockerode';
 import tar from 'tar-stream';
 import { EngineUnavailable, ImageMissing, ProbeFailed, withDeadline } from '../errors.js';
+import type { EngineEvidence } from '../model.js';
+import { packContext } from './build-context.js';
+import { type DialModem, engineFactsFrom, hostRouteMtu, isRootless, pingBuilderVersion, readDaemonJson } from './daemon-facts.js';
+import { describeEngineError, type EndpointIo, type EngineEndpoint } from './endpoint.js';
 import {
   type AgentConversation,
   type AgentFile,
   type AgentRunResult,
   type AgentSpec,
+  type BuildProbeResult,
+  type BuildProbeSpec,
+  LABEL_RUN,
   type Engine,
   type EngineInfo,
   type ImageConfig,
@@ -34,10 +41,6 @@ const PULL_MS = 10 * 60_000;
 /** A leftover older than this is removed by any later run, whoever made it. */
 const STALE_MS = 60 * 60_000;
 
-/** Where the docker CLI would look, named the way the user would write it. */
-export function engineEndpoint(env: NodeJS.ProcessEnv): string {
-  return env.DOCKER_HOST || 'unix:///var/run/docker.sock';
-}
 
 /** The agent directory and files as an in-memory tar for putArchive. */
 export async function agentArchive(files: AgentFile[]): Promise<Buffer> {
@@ -71,18 +74,38 @@ function statusOf(err: unknown): number | undefined {
 
 export class DockerEngine implements Engine {
   private readonly docker: Docker;
+  private readonly endpoint: string;
   private readonly live = new Map<string, Docker.Container>();
+  /** Builds in flight, by run id: Ctrl-C aborts them and removes what they made. */
+  private readonly liveBuilds = new Map<string, AbortController>();
 
   constructor(
-    private readonly endpoint: string,
+    private readonly where: EngineEndpoint,
+    private readonly io: EndpointIo,
     docker?: Docker,
   ) {
-    this.docker = docker ?? new Docker();
+    this.endpoint = where.endpoint;
+    this.docker = docker ?? new Docker(where.dockerodeOptions as Docker.DockerOptions);
+  }
+
+  /** The engine's own settings; null when even /info does not answer. Never throws. */
+  async engineFacts(): Promise<EngineEvidence | null> {
+    const quiet = <T>(what: string, work: (signal: AbortSignal) => Promise<T>) => this.call(what, work, PING_MS).catch(() => null);
+    const [info, version, builder, bridge, route] = await Promise.all([
+      quiet('info', (abortSignal) => (this.docker.info as (o: object) => Promise<unknown>).call(this.docker, { abortSignal })),
+      quiet('version', (abortSignal) => (this.docker.version as (o: object) => Promise<unknown>).call(this.docker, { abortSignal })),
+      pingBuilderVersion(this.docker.modem as unknown as DialModem, PING_MS),
+      quiet('inspect network bridge', (abortSignal) => (this.docker.getNetwork('bridge').inspect as (o: object) => Promise<unknown>).call(this.docker.getNetwork('bridge'), { abortSignal })),
+      hostRouteMtu(),
+    ]);
+    if (!info) return null;
+    const daemonJson = readDaemonJson(this.where, isRootless(info), this.io);
+    return engineFactsFrom({ info, version, pingBuilderVersion: builder, bridgeNetwork: bridge, daemonJson, hostRoute: route }, this.where);
   }
 
   private unavailable(err: unknown): EngineUnavailable {
     return new EngineUnavailable(
-      `no Docker engine answered at ${this.endpoint} (${messageOf(err)})`,
+      `no Docker engine answered at ${this.endpoint}: ${describeEngineError(this.where, err)}`,
       'start the engine (dockerd, Docker Desktop, or `sudo systemctl start docker`), or point DOCKER_HOST at it',
     );
   }
@@ -174,6 +197,7 @@ export class DockerEngine implements Engine {
         Cmd: ['/.gomod-doctor/agent.sh'],
         User: spec.user,
         Env: spec.env,
+        WorkingDir: spec.workingDir ?? undefined,
         Labels: labels,
         Tty: false,
         OpenStdin: true,
@@ -269,8 +293,81 @@ export class DockerEngine implements Engine {
     }
   }
 
+  /**
+   * A classic-builder build (API `version=1`: the engine API has no BuildKit session
+   * without a gRPC client). The build stream is read step by step; the probe step's
+   * output is kept, every image the build made (labelled with the run id by the
+   * generated Dockerfile) is removed afterwards, whatever happened.
+   */
+  async buildProbe(spec: BuildProbeSpec): Promise<BuildProbeResult> {
+    const controller = new AbortController();
+    this.liveBuilds.set(spec.runId, controller);
+    const dockerfileName = `.gomod-doctor-${spec.runId}.Dockerfile`;
+    const context = packContext(spec.contextDir, spec.dockerignore, [
+      { name: dockerfileName, content: spec.dockerfile, mode: 0o644 },
+      ...spec.files,
+    ]);
+    const steps = new BuildStream(spec.probeStep);
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const stream = await this.call('start build', async () =>
+        (this.docker.buildImage as (context: unknown, opts: object) => Promise<NodeJS.ReadableStream>).call(this.docker, context, {
+          // Absent keys, not empty ones: the engine rejects `extrahosts=` as a bad add-host.
+          _query: {
+            dockerfile: dockerfileName,
+            buildargs: spec.buildArgs,
+            ...(spec.network ? { networkmode: spec.network } : {}),
+            ...(spec.addHosts.length ? { extrahosts: spec.addHosts } : {}),
+            ...(spec.platform ? { platform: spec.platform } : {}),
+            rm: true,
+            forcerm: true,
+            pull: false,
+            version: '1',
+          },
+          abortSignal: controller.signal,
+        }),
+      );
+      const ended = new Promise<void>((resolve) => {
+        this.docker.modem.followProgress(stream, () => resolve(), (event: BuildEvent) => steps.push(event));
+      });
+      const timedOut = await Promise.race([
+        ended.then(() => false),
+        new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), spec.deadlineMs))),
+      ]);
+      if (timedOut) controller.abort();
+      return { builder: 'classic', output: steps.probeOutput, error: timedOut ? steps.failure('the build did not finish within the deadline') : steps.error, timedOut };
+    } catch (err) {
+      if (err instanceof EngineUnavailable) throw err;
+      return { builder: 'classic', output: steps.probeOutput, error: steps.failure(messageOf(err)), timedOut: false };
+    } finally {
+      clearTimeout(timer);
+      this.liveBuilds.delete(spec.runId);
+      await this.removeBuildImages(spec.runId);
+    }
+  }
+
+  /** Remove the images a build of this run made (the final one and any intermediate ones). */
+  private async removeBuildImages(runId: string): Promise<void> {
+    try {
+      const images = await this.call('list build images', (abortSignal) =>
+        this.docker.listImages({ all: true, filters: { label: [`${LABEL_RUN}=${runId}`] }, abortSignal } as object),
+      );
+      // Children before parents: the newest first.
+      images.sort((a, b) => b.Created - a.Created);
+      for (const img of images) {
+        await this.call('remove build image', (abortSignal) => this.docker.getImage(img.Id).remove({ force: true, abortSignal } as object)).catch((err) => {
+          if (statusOf(err) !== 404) debug('remove image %s failed: %s', img.Id.slice(7, 19), messageOf(err));
+        });
+      }
+    } catch (err) {
+      debug('listing build images failed: %s', messageOf(err));
+    }
+  }
+
   async abortAll(): Promise<void> {
-    await Promise.all([...this.live.values()].map((c) => this.remove(c)));
+    const builds = [...this.liveBuilds.entries()];
+    for (const [, controller] of builds) controller.abort();
+    await Promise.all([...[...this.live.values()].map((c) => this.remove(c)), ...builds.map(([runId]) => this.removeBuildImages(runId))]);
   }
 
   async sweep(): Promise<number> {
@@ -287,6 +384,68 @@ export class DockerEngine implements Engine {
     });
     await Promise.all(stale.map((c) => this.remove(this.docker.getContainer(c.Id))));
     return stale.length;
+  }
+}
+
+interface BuildEvent {
+  stream?: string;
+  error?: string;
+  errorDetail?: { message?: string };
+  aux?: { ID?: string };
+}
+
+/**
+ * The classic builder's progress stream, step by step: `Step N/M : INSTR`, then the
+ * step's output, then ` ---> <id>`. Keeps the probe step's output and the tail of the
+ * step that failed.
+ */
+export class BuildStream {
+  step: string | null = null;
+  probeOutput = '';
+  error: BuildProbeResult['error'] = null;
+  private tail: string[] = [];
+  private pending = '';
+  private inProbe = false;
+
+  constructor(private readonly probeStep: string) {}
+
+  push(event: BuildEvent): void {
+    if (event.error || event.errorDetail) {
+      this.flush();
+      this.error = this.failure(event.errorDetail?.message ?? event.error ?? 'the build failed');
+      return;
+    }
+    if (typeof event.stream !== 'string') return;
+    this.pending += event.stream;
+    const lines = this.pending.split('\n');
+    this.pending = lines.pop() ?? '';
+    for (const line of lines) this.line(line);
+  }
+
+  failure(message: string): NonNullable<BuildProbeResult['error']> {
+    return { step: this.step, message: message.trim(), outputTail: this.tail.slice(-20) };
+  }
+
+  private flush(): void {
+    if (this.pending) this.line(this.pending);
+    this.pending = '';
+  }
+
+  private line(line: string): void {
+    const step = /^Step \d+\/\d+ : (.*)$/.exec(line);
+    if (step) {
+      this.step = step[1]!;
+      this.tail = [];
+      this.inProbe = this.step.includes(this.probeStep);
+      return;
+    }
+    if (/^ ---> /.test(line)) {
+      if (!/^ ---> Running in /.test(line)) this.inProbe = false;
+      return;
+    }
+    if (this.inProbe) this.probeOutput += `${line}\n`;
+    else this.tail.push(line.slice(0, 500));
+    if (this.tail.length > 200) this.tail.splice(0, this.tail.length - 100);
   }
 }
 

@@ -35,6 +35,8 @@ export interface AgentSpec {
   user: string;
   /** -e/--env-file values only; the engine merges the image's ENV itself, as docker run does. */
   env: string[];
+  /** The stage's WORKDIR, or null for the image's own. */
+  workingDir: string | null;
   network: string | null;
   dns: string[];
   addHosts: string[];
@@ -63,6 +65,34 @@ export interface AgentRunResult {
   containerId: string;
 }
 
+/** A build of a generated Dockerfile whose last step runs the probe agent (--mode build). */
+export interface BuildProbeSpec {
+  contextDir: string;
+  /** .dockerignore text, applied as the docker CLI applies it before sending the context. */
+  dockerignore: string | null;
+  /** The generated Dockerfile's text and the extra files (agent, plan) added to the context. */
+  dockerfile: string;
+  files: AgentFile[];
+  buildArgs: Record<string, string>;
+  network: string | null;
+  addHosts: string[];
+  platform: string | null;
+  /** The run id: the generated Dockerfile labels every image it makes with it, for removal. */
+  runId: string;
+  /** The instruction text of the probe step, to pick its output out of the build stream. */
+  probeStep: string;
+  deadlineMs: number;
+}
+
+export interface BuildProbeResult {
+  builder: 'classic' | 'buildkit';
+  /** The probe step's output, as the agent printed it. */
+  output: string;
+  /** Set when the build failed: the step it failed at and the engine's words. */
+  error: { step: string | null; message: string; outputTail: string[] } | null;
+  timedOut: boolean;
+}
+
 export interface PullProgress {
   status: string;
   id?: string;
@@ -70,9 +100,13 @@ export interface PullProgress {
 
 export interface Engine {
   info(): Promise<EngineInfo>;
+  /** The engine's own settings (proxies, mirrors, MTU, DNS, builder); null when unreadable. Never throws. */
+  engineFacts(): Promise<import('../model.js').EngineEvidence | null>;
   /** Inspect the image; pull it when absent. Throws ImageMissing when it cannot. */
   ensureImage(ref: string, platform: string | null, onProgress: (p: PullProgress) => void): Promise<ImageConfig>;
   runAgent(spec: AgentSpec, conversation: AgentConversation): Promise<AgentRunResult>;
+  /** Build `spec.dockerfile` on the engine and return the probe step's output; every image it made is removed. */
+  buildProbe(spec: BuildProbeSpec): Promise<BuildProbeResult>;
   /** Remove containers of killed earlier runs (by label). Returns how many. */
   sweep(): Promise<number>;
   /**

@@ -42,8 +42,12 @@ export function renderTable(report: Report, style: TableStyle): string {
   const s = report.summary;
   const counts = `${s.pass} pass · ${s.warn} warn · ${s.fail} fail · ${s.skip} skip · ${(report.durationMs / 1000).toFixed(1)} s`;
   const verdictStatus: Status = s.fail ? 'fail' : s.warn ? 'warn' : 'pass';
+  const st = report.stage;
+  const what = st
+    ? `stage ${sanitizeLine(st.name)} of ${sanitizeLine(st.dockerfile)} (line ${st.line}, FROM ${sanitizeLine(st.chain.join(' ← '))})${st.mode === 'build' ? ', in a container and as a build step' : ''}`
+    : `image ${sanitizeLine(report.image)}`;
   return [
-    `gomod-doctor: image ${sanitizeLine(report.image)} as ${sanitizeLine(report.user)}`,
+    `gomod-doctor: ${what} as ${sanitizeLine(report.user)}`,
     table.toString(),
     counts,
     paint(style, verdictStatus, `Verdict: ${sanitizeLine(s.verdict)}`),

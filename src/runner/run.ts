@@ -7,8 +7,8 @@ import { probeHost } from '../host/probe.js';
 import { type Block, encodePlan, WireReader } from '../agent/wire.js';
 import type { Engine, EngineInfo, ImageConfig, PullProgress } from '../engine/types.js';
 import { LABEL_RUN, LABEL_TOOL } from '../engine/types.js';
-import { ProbeFailed } from '../errors.js';
-import type { EnvVar, Evidence, FetchEvidence, FsEvidence, HostEvidence, ImageFacts, ProbePlan, RepoEvidence, SumdbGetEvidence, TargetEvidence, TransferEvidence } from '../model.js';
+import { ImageMissing, ProbeFailed } from '../errors.js';
+import type { BuildStepEvidence, DockerfileEvidence, EngineEvidence, EnvVar, Evidence, FetchEvidence, PullEvidence, FsEvidence, HostEvidence, ImageFacts, ProbePlan, RepoEvidence, SumdbGetEvidence, TargetEvidence, TransferEvidence } from '../model.js';
 import type { DoctorOptions } from '../options.js';
 import { planProbes } from './plan.js';
 
@@ -21,12 +21,15 @@ export interface RunDeps {
   progress(text: string): void;
   now(): number;
   runId: string;
+  /** --mode build: the same probes as a build step, started once the image is known. */
+  buildStep?: (image: ImageConfig, engine: EngineInfo, stage: DockerfileEvidence) => Promise<BuildStepEvidence>;
 }
 
 export interface RunOutcome {
   evidence: Evidence;
   engine: EngineInfo;
-  image: ImageConfig;
+  /** Null when the image could not be had (Dockerfile mode: the report then holds engine rows only). */
+  image: ImageConfig | null;
   plan: ProbePlan | null;
 }
 
@@ -35,23 +38,50 @@ export function agentDeadlineMs(timeoutMs: number): number {
   return 5 * timeoutMs + 15_000;
 }
 
-export async function collectEvidence(opts: DoctorOptions, deps: RunDeps): Promise<RunOutcome> {
+/**
+ * `stageFor`: in Dockerfile mode, the stage resolved against the base image's ENV (its
+ * PATH, GOPATH, ... feed the stage's `$VAR` substitutions), once the image is known.
+ */
+export async function collectEvidence(opts: DoctorOptions, deps: RunDeps, stageFor: ((imageEnv: string[]) => DockerfileEvidence) | null = null): Promise<RunOutcome> {
   const { engine } = deps;
   deps.progress('connecting to the Docker engine');
   const engineInfo = await engine.info();
+  const engineFacts = engine.engineFacts();
   // Leftovers of killed runs go while we look at the image; failures here never fail the run.
   const swept = engine.sweep().catch(() => 0);
   deps.progress(`looking for image ${opts.image}`);
-  const image = await engine.ensureImage(opts.image, opts.platform, (p: PullProgress) =>
-    deps.progress(`pulling ${opts.image}: ${p.status}${p.id ? ` ${p.id}` : ''}`),
-  );
+  const pullStarted = deps.now();
+  let pulled = false;
+  let image: ImageConfig;
+  try {
+    image = await engine.ensureImage(opts.image, opts.platform, (p: PullProgress) => {
+      pulled = true;
+      deps.progress(`pulling ${opts.image}: ${p.status}${p.id ? ` ${p.id}` : ''}`);
+    });
+  } catch (err) {
+    // A Dockerfile's base image that cannot be pulled fails the build before Go is
+    // involved: that is a finding (engine.pull), not a reason to stop.
+    if (!(err instanceof ImageMissing) || !stageFor) throw err;
+    await swept;
+    const error = err.message.replace(/^.*could not be pulled: /, '');
+    const pull: PullEvidence = { image: opts.image, outcome: 'failed', ms: deps.now() - pullStarted, error };
+    return { engine: engineInfo, image: null, plan: null, evidence: unprobed(opts, engineInfo, stageFor([]), pull, await engineFacts, deps.now()) };
+  }
+  const pull: PullEvidence = { image: opts.image, outcome: pulled ? 'pulled' : 'present', ms: deps.now() - pullStarted, error: null };
+  const stage = stageFor ? stageFor(image.env) : null;
   await swept;
+  // The build step runs beside the container probe: a run costs the slower of the two.
+  const buildStepRun: Promise<BuildStepEvidence | null> = deps.buildStep && stage
+    ? deps.buildStep(image, engineInfo, stage).catch((err: Error) => ({ builder: 'classic' as const, evidence: null, error: { step: null, message: err.message, outputTail: [] }, ms: 0 }))
+    : Promise.resolve(null);
 
-  // The container's Env as the docker CLI would send it: config.json proxies first, then -e.
-  const containerEnv = [...opts.dockerConfigEnv, ...opts.env];
-  const envVars = envWithSources(image.env, opts.dockerConfigEnv, opts.env);
+  // The container's Env as the docker CLI would send it: the stage's ENV/ARGs (what the
+  // build's RUN step sees), config.json proxies, then -e.
+  const stageVars = stageEnvVars(stage);
+  const containerEnv = [...stageVars.map((v) => `${v.name}=${v.value}`), ...opts.dockerConfigEnv, ...opts.env];
+  const envVars = envWithSources(image.env, opts.dockerConfigEnv, opts.env, stageVars);
   const env = Object.fromEntries(envVars.map((v) => [v.name, v.value]));
-  const user = opts.user ?? image.user;
+  const user = opts.user ?? stage?.user?.value ?? image.user;
   const sshAgentMount = '/run/gomod-doctor/ssh-agent.sock';
   const reader = new WireReader();
   const blocks = new Map<string, Block>();
@@ -76,6 +106,7 @@ export async function collectEvidence(opts: DoctorOptions, deps: RunDeps): Promi
       image: opts.image,
       user,
       env: opts.sshAgentSocket ? [...containerEnv, `SSH_AUTH_SOCK=${sshAgentMount}`] : containerEnv,
+      workingDir: stage?.workdir?.value ?? null,
       network: opts.network,
       dns: opts.dns,
       addHosts: opts.addHosts,
@@ -127,43 +158,10 @@ export async function collectEvidence(opts: DoctorOptions, deps: RunDeps): Promi
     throw new ProbeFailed(`the probe agent ${why}${tail ? `: ${tail}` : ''}`);
   }
   const donePlan: ProbePlan = plan;
-  const targets: TargetEvidence[] = donePlan.targets.map((t) => {
-    const get = (kind: string) => blocks.get(`${kind}:${t.key}`);
-    const dns = get('dns');
-    const tcp = get('tcp');
-    const tls = get('tls');
-    const http = get('http');
-    return {
-      target: t,
-      finished: finished.has(t.key),
-      dns: dns ? parseDns(dns, t.host) : null,
-      tcp: tcp ? parseTcp(tcp, t.host) : null,
-      tls: tls ? parseTls(tls, t.host, t.port) : null,
-      http: http && t.httpUrl ? parseHttp(http, t.httpUrl, t.httpProxy) : null,
-    };
-  });
-  const paths: FsEvidence[] = donePlan.paths.map((p) => {
-    const block = blocks.get(`fs:${p.key}`);
-    if (block) return parseFs(block, p);
-    return { path: p, exists: false, isDir: false, probedAt: '', ownerUid: null, ownerGid: null, mode: null, writable: false, writeError: '', mountPoint: null, readOnlyMount: false, freeKb: null };
-  });
-  const repos: RepoEvidence[] = donePlan.repos.flatMap((r) => {
-    const block = blocks.get(`repo:${r.key}`);
-    return block ? [parseRepo(block, r)] : [];
-  });
-  const fetches: FetchEvidence[] = donePlan.fetches.flatMap((f) => {
-    const block = blocks.get(`fetch:${f.key}`);
-    return block ? [parseFetch(block, f)] : [];
-  });
-  const sumdb: SumdbGetEvidence[] = donePlan.sumdbGets.flatMap((g) => {
-    const block = blocks.get(`http:${g.key}`);
-    return block ? [{ get: g, http: parseHttp(block, g.url, g.httpProxy) }] : [];
-  });
-  const transfers: TransferEvidence[] = donePlan.transfers.flatMap((x) => {
-    const block = blocks.get(`xfer:${x.key}`);
-    return block ? [parseTransfer(block, x)] : [];
-  });
+  const measured = evidenceFromBlocks(donePlan, blocks, finished);
   const host = await hostRun;
+  if (deps.buildStep) deps.progress('waiting for the build step');
+  const buildStep = await buildStepRun;
   return {
     engine: engineInfo,
     image,
@@ -173,13 +171,12 @@ export async function collectEvidence(opts: DoctorOptions, deps: RunDeps): Promi
       engine: { endpoint: engineInfo.endpoint, version: engineInfo.version, apiVersion: engineInfo.apiVersion },
       user: user || 'root',
       facts,
-      targets,
-      paths,
-      repos,
-      fetches,
-      sumdb,
-      transfers,
+      ...measured,
       host,
+      build: stage,
+      pull,
+      buildStep,
+      engineFacts: await engineFacts,
       env: envVars,
       context: {
         network: opts.network,
@@ -196,8 +193,81 @@ export async function collectEvidence(opts: DoctorOptions, deps: RunDeps): Promi
   };
 }
 
-/** The container's environment with where each variable came from (later sources win, as in docker). */
-export function envWithSources(imageEnv: string[], configEnv: string[], flagEnv: string[]): EnvVar[] {
+/** Evidence for a run that never started a container: the engine's and the Dockerfile's rows only. */
+function unprobed(opts: DoctorOptions, info: EngineInfo, stage: DockerfileEvidence, pull: PullEvidence, engineFacts: EngineEvidence | null, now: number): Evidence {
+  return {
+    image: opts.image,
+    engine: { endpoint: info.endpoint, version: info.version, apiVersion: info.apiVersion },
+    user: opts.user ?? stage.user?.value ?? 'root',
+    facts: parseFacts(new Map(), now),
+    targets: [],
+    paths: [],
+    repos: [],
+    fetches: [],
+    sumdb: [],
+    transfers: [],
+    host: null,
+    env: envWithSources([], opts.dockerConfigEnv, opts.env, stageEnvVars(stage)),
+    context: { network: opts.network, dns: opts.dns, addHosts: opts.addHosts, extraCa: opts.caCertPem !== null, timeoutMs: opts.timeoutMs, gomod: opts.gomod, privateRepos: opts.privateRepos.map((r) => r.input), dockerConfig: opts.dockerConfigSource, canary: opts.canary },
+    build: stage,
+    pull,
+    engineFacts,
+    buildStep: null,
+  };
+}
+
+/** What the agent's blocks say about each planned probe. Pure. */
+export function evidenceFromBlocks(plan: ProbePlan, blocks: Map<string, Block>, finished: Set<string>): Pick<Evidence, 'targets' | 'paths' | 'repos' | 'fetches' | 'sumdb' | 'transfers'> {
+  const targets: TargetEvidence[] = plan.targets.map((t) => {
+    const get = (kind: string) => blocks.get(`${kind}:${t.key}`);
+    const dns = get('dns');
+    const tcp = get('tcp');
+    const tls = get('tls');
+    const http = get('http');
+    return {
+      target: t,
+      finished: finished.has(t.key),
+      dns: dns ? parseDns(dns, t.host) : null,
+      tcp: tcp ? parseTcp(tcp, t.host) : null,
+      tls: tls ? parseTls(tls, t.host, t.port) : null,
+      http: http && t.httpUrl ? parseHttp(http, t.httpUrl, t.httpProxy) : null,
+    };
+  });
+  const paths: FsEvidence[] = plan.paths.map((p) => {
+    const block = blocks.get(`fs:${p.key}`);
+    if (block) return parseFs(block, p);
+    return { path: p, exists: false, isDir: false, probedAt: '', ownerUid: null, ownerGid: null, mode: null, writable: false, writeError: '', mountPoint: null, readOnlyMount: false, freeKb: null };
+  });
+  const repos: RepoEvidence[] = plan.repos.flatMap((r) => {
+    const block = blocks.get(`repo:${r.key}`);
+    return block ? [parseRepo(block, r)] : [];
+  });
+  const fetches: FetchEvidence[] = plan.fetches.flatMap((f) => {
+    const block = blocks.get(`fetch:${f.key}`);
+    return block ? [parseFetch(block, f)] : [];
+  });
+  const sumdb: SumdbGetEvidence[] = plan.sumdbGets.flatMap((g) => {
+    const block = blocks.get(`http:${g.key}`);
+    return block ? [{ get: g, http: parseHttp(block, g.url, g.httpProxy) }] : [];
+  });
+  const transfers: TransferEvidence[] = plan.transfers.flatMap((x) => {
+    const block = blocks.get(`xfer:${x.key}`);
+    return block ? [parseTransfer(block, x)] : [];
+  });
+  return { targets, paths, repos, fetches, sumdb, transfers };
+}
+
+/** A variable the Dockerfile stage sets, as an EnvVar: ENV/ARG lines are `dockerfile`, build args `build-arg`. */
+export function stageEnvVars(stage: DockerfileEvidence | null): EnvVar[] {
+  return (stage?.vars ?? []).map((v) => ({ name: v.name, value: v.value, source: /^--build-arg|\(build arg\)/.test(v.origin) ? 'build-arg' : 'dockerfile', origin: v.origin }));
+}
+
+/**
+ * The container's environment with where each variable came from (later sources win, as
+ * in docker): the image's ENV, then the Dockerfile stage's ENV/ARGs (as the build's RUN
+ * step sees them), then docker config.json proxies, then -e/--env-file.
+ */
+export function envWithSources(imageEnv: string[], configEnv: string[], flagEnv: string[], stageVars: EnvVar[] = []): EnvVar[] {
   const vars = new Map<string, EnvVar>();
   const layer = (entries: string[], source: EnvVar['source']) => {
     for (const e of entries) {
@@ -206,6 +276,10 @@ export function envWithSources(imageEnv: string[], configEnv: string[], flagEnv:
     }
   };
   layer(imageEnv, 'image');
+  for (const v of stageVars) {
+    vars.delete(v.name); // re-inserted: the map's order is the order of application
+    vars.set(v.name, v);
+  }
   layer(configEnv, 'docker-config');
   layer(flagEnv, 'flag');
   return [...vars.values()];

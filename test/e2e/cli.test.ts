@@ -65,10 +65,10 @@ test('malformed flags: exit 2 with the flag named, nothing on stdout', async () 
     [['--image', BUSYBOX_TAG, '--dns', 'not-an-ip'], '--dns'],
     [['--image', BUSYBOX_TAG, '--add-host', 'nohost'], '--add-host'],
     [['--image', BUSYBOX_TAG, '--timeout', 'soon'], '--timeout'],
-    [['--image', BUSYBOX_TAG, '--target', 'x:99999'], '--target'],
+    [['--image', BUSYBOX_TAG, '--probe', 'x:99999'], '--probe'],
     [['--image', BUSYBOX_TAG, '--ca-cert', '/nonexistent.pem'], '--ca-cert'],
     [['--image', BUSYBOX_TAG, '--bogus-flag'], 'bogus-flag'],
-    [[], '--image is required'],
+    [[], '--image or --dockerfile is required'],
   ];
   for (const [args, named] of cases) {
     const r = await runCli(args);
@@ -88,7 +88,7 @@ test('a --user the image does not know: exit 3 saying so, container removed', as
 });
 
 test('Ctrl-C mid-probe: the container is removed and the exit code is 130', async ({ lab }) => {
-  const child = spawn(process.execPath, [BIN, '--image', BUSYBOX_TAG, '--dns', lab.gateway, '--no-default-targets', '--timeout', '30', '--target', `${lab.blackhole}:443`], {
+  const child = spawn(process.execPath, [BIN, '--image', BUSYBOX_TAG, '--dns', lab.gateway, '--no-default-targets', '--timeout', '30', '--probe', `${lab.blackhole}:443`], {
     env: { ...process.env, CI: 'true' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -77,7 +77,7 @@ test('healthy table: a person sees the rows, the timings and the verdict', async
 
 test('NXDOMAIN: the name fails with dns.nxdomain, its later steps are skipped, exit 1', async ({ lab, base }) => {
   lab.dns.set('missing.lab.test', 'nxdomain');
-  const r = await runJson(['--image', GOBUILDER_TAG, ...base, '--no-default-targets', '--timeout', String(T), '--target', 'missing.lab.test']);
+  const r = await runJson(['--image', GOBUILDER_TAG, ...base, '--no-default-targets', '--timeout', String(T), '--probe', 'missing.lab.test']);
   assert.is(r.code, 1);
   const dns = row(r.report, 'dns.resolve', 'missing.lab.test');
   assert.is(dns.status, 'fail');
@@ -106,7 +106,7 @@ test('DNS server silent: every name times out within one timeout; the fix names 
 });
 
 test('connection refused: tcp.refused with the failing address', async ({ lab, base }) => {
-  const r = await runJson(['--image', GOBUILDER_TAG, ...base, '--no-default-targets', '--target', `closed.lab.test:${lab.ports.refused}`]);
+  const r = await runJson(['--image', GOBUILDER_TAG, ...base, '--no-default-targets', '--probe', `closed.lab.test:${lab.ports.refused}`]);
   assert.is(r.code, 1);
   const tcp = row(r.report, 'tcp.connect', `closed.lab.test:${lab.ports.refused}`);
   assert.is(tcp.status, 'fail');
@@ -136,7 +136,7 @@ test('blackhole: every target dropped, the run still ends in about one timeout',
 
 test('TLS handshake stall: TCP connects, the handshake times out, the fix names the MTU', async ({ lab, base }) => {
   const target = `stall.lab.test:${lab.ports.stall}`;
-  const r = await runJson(['--image', GOBUILDER_TAG, ...base, '--no-default-targets', '--timeout', String(T), '--target', target]);
+  const r = await runJson(['--image', GOBUILDER_TAG, ...base, '--no-default-targets', '--timeout', String(T), '--probe', target]);
   assert.is(r.code, 1);
   assert.is(row(r.report, 'tcp.connect', target).status, 'pass');
   const tls = row(r.report, 'tls.handshake', target);
@@ -148,7 +148,7 @@ test('TLS handshake stall: TCP connects, the handshake times out, the fix names 
 
 test('unknown CA: the certificate kind, the issuer and the update-ca-certificates fix', async ({ lab, base }) => {
   const target = `https://rogue.lab.test:${lab.ports.rogueCa}`;
-  const r = await runJson(['--image', GOBUILDER_TAG, ...base, '--no-default-targets', '--target', target]);
+  const r = await runJson(['--image', GOBUILDER_TAG, ...base, '--no-default-targets', '--probe', target]);
   assert.is(r.code, 1);
   const tls = row(r.report, 'tls.handshake', `rogue.lab.test:${lab.ports.rogueCa}`);
   assert.is(tls.status, 'fail');
@@ -171,7 +171,7 @@ test('wrong name, expired, not yet valid: each certificate failure says which ki
     [lab.ports.expired, 'tls.expired'],
     [lab.ports.notYetValid, 'tls.not_yet_valid'],
   ] as const;
-  const targets = cases.flatMap(([port]) => ['--target', `cert.lab.test:${port}`]);
+  const targets = cases.flatMap(([port]) => ['--probe', `cert.lab.test:${port}`]);
   const r = await runJson(['--image', GOBUILDER_TAG, ...base, '--no-default-targets', ...targets]);
   assert.is(r.code, 1);
   for (const [port, cause] of cases) {

@@ -29,6 +29,8 @@ export interface CliOptions {
    * 127.0.0.1 where nothing listens, makes every host lookup fail at once, locally.
    */
   hostDns?: string;
+  /** Working directory of the doctor (a project directory with a Dockerfile). */
+  cwd?: string;
 }
 
 /** A resolv.conf naming one server, written once per server. */
@@ -53,6 +55,7 @@ export function runCli(args: string[], opts: CliOptions = {}): Promise<CliRun> {
     const child = spawn('unshare', ['-m', 'sh', '-c', 'mount --bind "$0" /etc/resolv.conf && exec "$@"', resolv, process.execPath, BIN, ...args], {
       env: { ...base, CI: 'true', NO_COLOR: '1', ...opts.env },
       stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: opts.cwd,
     });
     let stdout = '';
     let stderr = '';

@@ -190,7 +190,7 @@ Hosts('proxyUrls: every distinct proxy, no scheme read as http://, NO_PROXY and 
 const Plan = suite('planProbes: proxies and private repos');
 
 const opts = (over: Partial<DoctorOptions> = {}): DoctorOptions => ({
-  image: 'golang:1.23', user: null, network: null, dns: [], addHosts: [], env: [], platform: null, targets: [], defaultTargets: false, timeoutMs: 2000,
+  image: 'golang:1.23', dockerfile: null, mode: 'run', user: null, network: null, dns: [], addHosts: [], env: [], platform: null, targets: [], defaultTargets: false, timeoutMs: 2000,
   caCertPem: null, format: 'table', debug: false, volumes: [], privateRepos: [], netrcText: null, gitToken: null, sshKeyText: null, sshAgentSocket: null, gomod: null,
   dockerConfigEnv: [], dockerConfigSource: null, secrets: [], fetch: false, canary: 'rsc.io/quote@v1.5.2', throughput: null, hostProbes: false,
   ...over,
