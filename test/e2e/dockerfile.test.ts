@@ -224,4 +224,65 @@ test('--mode build: works in a container, fails in the build: the build has no H
   assert.match(r.report.summary.verdict, /Works in a container, fails in the build/);
 });
 
+// Docker's own Go sample (docs.docker.com "Build your Go image", docker-gs-ping), multi-stage form, verbatim.
+const DOCKER_GS_PING = `# syntax=docker/dockerfile:1
+
+# Build the application from source
+FROM golang:1.19 AS build-stage
+
+WORKDIR /app
+
+COPY go.mod go.sum ./
+RUN go mod download
+
+COPY *.go ./
+
+RUN CGO_ENABLED=0 GOOS=linux go build -o /docker-gs-ping
+
+# Run the tests in the container
+FROM build-stage AS run-test-stage
+RUN go test -v ./...
+
+# Deploy the application binary into a lean image
+FROM gcr.io/distroless/base-debian11 AS build-release-stage
+
+WORKDIR /
+
+COPY --from=build-stage /docker-gs-ping /docker-gs-ping
+
+EXPOSE 8080
+
+USER nonroot:nonroot
+
+ENTRYPOINT ["/docker-gs-ping"]
+`;
+
+test('a real project\'s Dockerfile (docker-gs-ping): the build stage the release needs, probed as the build would, in a container and as a build step', async ({ lab, dir }) => {
+  // golang:1.19 stands for the fixture Go builder for this test only (a tag, removed after).
+  const tagged = await docker().getImage('golang:1.19').inspect().then(() => false, async () => {
+    await docker().getImage(GOBUILDER_TAG).tag({ repo: 'golang', tag: '1.19' });
+    return true;
+  });
+  try {
+    const p = project(dir, 'docker-gs-ping', DOCKER_GS_PING);
+    const hosts = ['--add-host', `proxy.golang.org:${lab.gateway}`, '--add-host', `sum.golang.org:${lab.gateway}`];
+    const r = await runJson([...hosts, '--network', lab.network, '--ca-cert', lab.caFile, '--no-default-targets', '--no-host', '--no-fetch', '--timeout', '3', '--mode', 'build'], { cwd: p, timeoutMs: 120_000 });
+    const { report } = r;
+    assert.equal(report.stage, { dockerfile: 'Dockerfile', name: 'build-stage', line: 4, baseImage: 'golang:1.19', chain: ['build-stage', 'golang:1.19'], mode: 'build' });
+    assert.match(row(report, 'build.stage', 'Dockerfile:4').summary, /go mod download at line 9/);
+    assert.match(row(report, 'build.stage', 'Dockerfile:4').summary, /WORKDIR \/app/);
+    // Its one finding: no cache mount on the module cache.
+    assert.equal(causes(report, 'build.lint'), ['build.cache_mount']);
+    const step = report.checks.find((c) => c.id === 'build.step')!;
+    assert.ok(step, 'a build.step row');
+    assert.match(step.target ?? '', 'classic builder');
+    // The container was given the CA (--ca-cert); the sample's build was not: the one difference is trust.
+    assert.is(step.cause, 'build.differs', step.summary);
+    assert.match(step.summary, 'the build does not trust the --ca-cert authority the container was given');
+    assert.match(step.fix ?? '', 'update-ca-certificates');
+  } finally {
+    if (tagged) await docker().getImage('golang:1.19').remove({ noprune: true });
+  }
+});
+
 test.run();
