@@ -107,6 +107,8 @@ test('multi-stage: the builder stage through FROM ... AS and ARG tags, its ENV G
   assert.match(stageRow.summary, /builder/);
   const goproxyVar = row(report, 'go-env.goproxy', 'GOPROXY');
   assert.match(JSON.stringify(goproxyVar), /Dockerfile:\d+ ENV/);
+  // No proxy anywhere: the engine's own (none) is right.
+  assert.equal(report.checks.filter((c) => c.id === 'engine.proxy').map((c) => c.status), ['pass']);
   // Its own cache-mount GOPATH is writable by app; the fixed Dockerfile has no lint.
   assert.equal(causes(report, 'build.lint'), []);
   const table = await runCli(['-f', join(p, 'Dockerfile'), '--context', p, '--build-arg', 'BASE_TAG=1', ...base]);
@@ -185,6 +187,10 @@ test('docker config.json proxies reach the stage as build args (the docker CLI p
   assert.is(r.code, 0, r.stderr);
   assert.match(row(r.report, 'proxy-env.vars', '').summary, `HTTPS_PROXY=${proxy} (docker config.json proxies (build arg))`);
   assert.ok(lab.proxyLog.some((q) => q.method === 'CONNECT'), 'the probe went through the config.json proxy');
+  // The build uses a proxy, the engine (which pulls FROM images) has none.
+  const engineProxy = r.report.checks.find((c) => c.id === 'engine.proxy')!;
+  assert.equal([engineProxy.status, engineProxy.cause], ['warn', 'engine.no_proxy']);
+  assert.match(engineProxy.fix ?? '', /HTTPS_PROXY|https-proxy/);
 });
 
 test('--mode build: the probes as a RUN step of a real (classic) build agree with the container; nothing left behind', async ({ lab, dir }) => {

@@ -28,6 +28,7 @@ async function leftovers(): Promise<number> {
 }
 
 const test = suite<{ lab: Lab; base: string[]; dir: string }>('environment e2e');
+const perLabImages: string[] = [];
 
 test.before(async (ctx) => {
   ctx.lab = await startLab();
@@ -38,6 +39,7 @@ test.before(async (ctx) => {
 
 test.after(async (ctx) => {
   await ctx.lab?.stop();
+  for (const tag of perLabImages) await docker().getImage(tag).remove({ force: true }).catch(() => undefined);
 });
 
 test.after.each(async () => {
@@ -408,10 +410,12 @@ test('vanity import path: ?go-get=1 discovery finds the repo; a path without a g
 
 test('private repo over SSH: key and known_hosts pass; without known_hosts, host key verification fails', async ({ lab, base }) => {
   const known = readFileSync(lab.git.knownHostsFile, 'utf8').replace(/'/g, '');
+  // Per lab (its host key): removed when the suite ends, so runs do not pile images up.
   const withKnownHosts = await ensureDerivedImage(
     `gomod-doctor-fixture/gobuilder-known-hosts:${lab.git.sshPort}-${lab.git.hostPublicKey.slice(-12).replace(/[^a-zA-Z0-9]/g, '')}`,
     `FROM ${GOBUILDER_TAG}\nRUN mkdir -p -m 0700 /root/.ssh && printf '%s\\n' '${known.trim().split('\n').join("' '")}' > /root/.ssh/known_hosts`,
   );
+  perLabImages.push(withKnownHosts);
   const args = ['--private-repo', lab.git.sshUrl, '--ssh-key', lab.git.clientKeyPath, ...base, '-e', LAB_GOPROXY];
   const ok = await runJson(['--image', withKnownHosts, ...args]);
   const pass = row(ok.report, 'auth.repo', lab.git.sshUrl);
