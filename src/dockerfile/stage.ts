@@ -2,12 +2,13 @@
  * The Dockerfile stage a probe stands in for, resolved as the builder would: global ARGs
  * in FROM, the FROM-stage chain down to an external image, ENV/ARG/USER/WORKDIR up to the
  * RUN that runs the go command, and the lints over that (lint.ts). Parsing is
- * dockerfile-ast's; variable expansion is a port of BuildKit's shell lexer
- * (frontend/dockerfile/shell/lex.go), which the parser does not do. Pure: text in, evidence out.
+ * dockerfile-ast's; variable expansion is expand.ts (BuildKit's shell lexer), the text to
+ * build for --mode build is prefix.ts. Pure: text in, evidence out.
  */
 import { posix } from 'node:path';
 import { type Arg, type Copy, DockerfileParser, type Env, type From, type Instruction, Keyword, type Run } from 'dockerfile-ast';
 import type { DockerfileEvidence, StageVar } from '../model.js';
+import { expandWord } from './expand.js';
 import { type CopyFact, goCommands, goCommandsInWords, lintDockerfile, parseMount, PROXY_ARGS, type RunFact, type Step, type UndefinedRef } from './lint.js';
 
 export interface DockerfileInput {
@@ -53,7 +54,7 @@ interface Binding extends StageVar {
 }
 
 const KEYWORDS = new Set<string>(Object.values(Keyword));
-const line1 = (ins: Instruction) => ins.getRange().start.line + 1;
+export const line1 = (ins: Instruction) => ins.getRange().start.line + 1;
 
 /** The shell text of a RUN as docker runs it: continuations joined, comment lines inside them dropped. */
 export function runText(run: Run, escape: string): { text: string; words: string[] | null } {
@@ -77,7 +78,7 @@ function runGoCmds(run: Run, escape: string): string[] {
   return words ? goCommandsInWords(words) : goCommands(text);
 }
 
-function parse(input: DockerfileInput) {
+export function parse(input: DockerfileInput) {
   const { path } = input;
   if (!input.text.trim()) throw new Error(`${path} is empty`);
   const df = DockerfileParser.parse(input.text);
@@ -316,199 +317,3 @@ function safeJson(text: string): string[] | null {
   }
 }
 
-
-// ---------------------------------------------------------------------------
-// Variable expansion: BuildKit's ProcessWord (frontend/dockerfile/shell/lex.go) — quotes
-// removed, escapes applied, $VAR ${VAR} ${VAR:-x} ${VAR-x} ${VAR:+x} ${VAR+x} ${VAR:?x}
-// ${VAR#p} ${VAR%p} ${VAR/p/r}. `undefinedRefs` lists plain references to unset names.
-
-export function expandWord(word: string, lookup: (name: string) => string | undefined, escape = '\\'): { value: string; undefinedRefs: string[]; names: string[] } {
-  let i = 0;
-  const refs: string[] = [];
-  const names: string[] = [];
-  const peek = () => word[i];
-  const get = (name: string, plain: boolean) => {
-    const v = lookup(name);
-    if (!names.includes(name)) names.push(name);
-    if (v === undefined && plain && !refs.includes(name)) refs.push(name);
-    return v;
-  };
-  const name = (): string => {
-    const c = peek() ?? '';
-    if (/\d/.test(c)) {
-      let n = '';
-      while (/\d/.test(peek() ?? '')) n += word[i++];
-      return n;
-    }
-    if ('@*#?-$!0'.includes(c) && c) return word[i++]!;
-    let n = '';
-    while (/[\p{L}\p{N}_]/u.test(peek() ?? '')) n += word[i++];
-    return n;
-  };
-  const single = (): string => {
-    const j = word.indexOf("'", i + 1);
-    if (j < 0) throw new Error('unexpected end of statement while looking for matching single-quote');
-    const s = word.slice(i + 1, j);
-    i = j + 1;
-    return s;
-  };
-  const double = (): string => {
-    let out = '';
-    i++;
-    for (;;) {
-      const c = peek();
-      if (c === undefined) throw new Error('unexpected end of statement while looking for matching double-quote');
-      if (c === '"') {
-        i++;
-        return out;
-      }
-      if (c === '$') {
-        out += dollar();
-        continue;
-      }
-      i++;
-      if (c === escape) {
-        const n = peek();
-        if (n === undefined) continue;
-        if (n === '"' || n === '$' || n === escape) {
-          out += word[i++];
-          continue;
-        }
-      }
-      out += c;
-    }
-  };
-  const stopOn = (stop: string | null, raw: boolean): string => {
-    let out = '';
-    while (i < word.length) {
-      const c = word[i]!;
-      if (stop !== null && c === stop) {
-        i++;
-        return out;
-      }
-      if (c === '$') out += dollar();
-      else if (c === "'") out += single();
-      else if (c === '"') out += double();
-      else {
-        i++;
-        if (c === escape) {
-          if (raw) out += c;
-          if (i >= word.length) break;
-          out += word[i++];
-        } else out += c;
-      }
-    }
-    if (stop !== null) throw new Error(`syntax error: missing '${stop}'`);
-    return out;
-  };
-  // A shell pattern (* and ?) as a regular expression; `full` anchors both ends.
-  const glob = (p: string, full: boolean) => {
-    const body = p.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-    return new RegExp(full ? `^${body}$` : body);
-  };
-  const dollar = (): string => {
-    i++;
-    if (peek() !== '{') {
-      const n = name();
-      return n ? (get(n, true) ?? '') : '$';
-    }
-    i++;
-    const first = peek();
-    if (first === undefined) throw new Error("syntax error: missing '}'");
-    if ('{}:'.includes(first)) throw new Error('syntax error: bad substitution');
-    const n = name();
-    let op = word[i++];
-    if (op === '}') return get(n, true) ?? '';
-    const nullIsUnset = op === ':';
-    if (nullIsUnset) op = word[i++];
-    if (op === '/' && !nullIsUnset) {
-      const all = peek() === '/';
-      if (all) i++;
-      const from = stopOn('/', true);
-      const to = stopOn('}', true);
-      const v = get(n, true) ?? '';
-      return v.replace(new RegExp(glob(from, false).source, all ? 'g' : ''), () => to);
-    }
-    if (op === undefined || !'+-?#%'.includes(op)) throw new Error(`unsupported modifier (${nullIsUnset ? ':' : ''}${op ?? ''}) in substitution`);
-    const arg = stopOn('}', op === '#' || op === '%');
-    const v = get(n, op === '?' || op === '#' || op === '%');
-    const unset = v === undefined || (nullIsUnset && v === '');
-    switch (op) {
-      case '-':
-        return unset ? arg : v!;
-      case '+':
-        return unset ? '' : arg;
-      case '?':
-        if (unset) throw new Error(`${n}: ${arg || `is not allowed to be ${v === undefined ? 'unset' : 'empty'}`}`);
-        return v!;
-      default: {
-        // ${V#p}/${V##p}: drop the shortest/longest prefix matching p; ${V%p}/${V%%p}: suffix.
-        const longest = arg.startsWith(op);
-        const re = glob(longest ? arg.slice(1) : arg, true);
-        const value = v ?? '';
-        const cuts = [...Array(value.length + 1).keys()];
-        if (op === '#') {
-          const k = (longest ? cuts.reverse() : cuts).find((c) => re.test(value.slice(0, c)));
-          return k === undefined ? value : value.slice(k);
-        }
-        const k = (longest ? cuts : cuts.reverse()).find((c) => re.test(value.slice(c)));
-        return k === undefined ? value : value.slice(0, k);
-      }
-    }
-  };
-  return { value: stopOn(null, false), undefinedRefs: refs, names };
-}
-
-// ---------------------------------------------------------------------------
-// The text to build for a probe step with the classic builder (no BuildKit).
-
-/** COPY/ADD flags the classic builder takes; any other needs BuildKit (or an engine newer than 20.10). */
-const CLASSIC_COPY_FLAGS: Record<string, Set<string>> = { COPY: new Set(['from', 'chown']), ADD: new Set(['chown']) };
-
-/**
- * The Dockerfile up to (not including) the go step of the chosen stage — the whole stage
- * when it has none; later stages dropped — with `RUN --mount=type=cache` flags stripped
- * (the classic builder rejects every RUN flag) and what it still cannot build listed.
- */
-export function buildPrefix(input: DockerfileInput, ev: DockerfileEvidence): { text: string; strippedMounts: string[]; unsupported: string[] } {
-  const { all, escape } = parse(input);
-  const lines = input.text.split('\n');
-  const nextFrom = all.find((i) => i.getKeyword() === 'FROM' && line1(i) > ev.stageLine);
-  const cut = ev.goStep ? ev.goStep.line - 1 : nextFrom ? nextFrom.getRange().start.line : lines.length;
-  const strippedMounts: string[] = [];
-  const unsupported: string[] = [];
-  const cuts = new Map<number, Array<[number, number]>>();
-  for (const ins of all.filter((x) => x.getRange().start.line < cut)) {
-    const kw = ins.getKeyword();
-    const at = `${input.path}:${line1(ins)} ${kw}`;
-    if (kw === 'RUN') {
-      for (const f of (ins as Run).getFlags()) {
-        const value = f.getValue();
-        const text = `--${f.getName()}${value !== null ? `=${value}` : ''}`;
-        if (f.getName() !== 'mount' || parseMount(value ?? '', (s) => s).type !== 'cache') {
-          unsupported.push(`${at} ${text}`);
-          continue;
-        }
-        strippedMounts.push(text);
-        const r = f.getRange();
-        let end = r.end.character;
-        while (/[ \t]/.test(lines[r.start.line]![end] ?? '')) end++;
-        cuts.set(r.start.line, [...(cuts.get(r.start.line) ?? []), [r.start.character, end]]);
-      }
-    }
-    if (kw === 'COPY' || kw === 'ADD') {
-      for (const f of (ins as Copy).getFlags()) if (!CLASSIC_COPY_FLAGS[kw]!.has(f.getName())) unsupported.push(`${at} --${f.getName()}`);
-    }
-    if ((kw === 'RUN' || kw === 'COPY') && (ins as Run | Copy).getHeredocs().length) unsupported.push(`${at} <<${(ins as Run | Copy).getHeredocs()[0]!.getName()} (heredoc)`);
-  }
-  const esc = new RegExp(`^[ \\t]*${escape.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&')}[ \\t]*\\r?$`);
-  const kept = lines.slice(0, cut).flatMap((line, n) => {
-    const ranges = cuts.get(n);
-    if (!ranges) return [line];
-    let out = line;
-    for (const [a, b] of [...ranges].sort((x, y) => y[0] - x[0])) out = out.slice(0, a) + out.slice(b);
-    // A continuation line that held only the mount flag goes entirely.
-    return esc.test(out) && !/^\s*RUN\b/i.test(out) ? [] : [out];
-  });
-  return { text: `${kept.join('\n').replace(/\s*$/, '')}\n`, strippedMounts, unsupported };
-}

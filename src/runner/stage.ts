@@ -4,7 +4,8 @@
  * they join the build args; the stage's base image becomes the image to probe. Pure.
  */
 import { validateImage } from '../cli/args.js';
-import { buildPrefix, type DockerfileInput, resolveStage } from '../dockerfile/stage.js';
+import { buildPrefix } from '../dockerfile/prefix.js';
+import { type DockerfileInput, resolveStage } from '../dockerfile/stage.js';
 import { UsageError } from '../errors.js';
 import type { DockerfileEvidence } from '../model.js';
 import type { DoctorOptions } from '../options.js';

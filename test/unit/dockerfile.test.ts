@@ -3,7 +3,9 @@
 // from; the prefix the classic builder builds; and each lint, failing and fixed.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { buildPrefix, type DockerfileInput, expandWord, resolveStage } from '../../src/dockerfile/stage.js';
+import { expandWord } from '../../src/dockerfile/expand.js';
+import { buildPrefix } from '../../src/dockerfile/prefix.js';
+import { type DockerfileInput, resolveStage } from '../../src/dockerfile/stage.js';
 import { goCommands } from '../../src/dockerfile/lint.js';
 import type { Cause, DockerfileEvidence } from '../../src/model.js';
 
