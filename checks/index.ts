@@ -17,6 +17,7 @@ import { engineDns, engineEndpoint, engineMtu, engineProxy, enginePull } from '.
 import { buildLint, buildStage } from './build.js';
 import { proxyEnvNoProxy, proxyEnvProxy, proxyEnvVars } from './proxy-env.js';
 import { tcpConnect } from './tcp.js';
+import { applyThresholds } from './thresholds.js';
 import { tlsHandshake } from './tls.js';
 
 export const IMAGE_CHECKS: ImageCheck[] = [
@@ -103,5 +104,6 @@ function evaluateTarget(te: TargetEvidence, ev: Evidence): CheckResult[] {
 export function runChecks(ev: Evidence): CheckResult[] {
   const image = IMAGE_CHECKS.flatMap((c) => c.evaluate(ev).map((r) => ({ id: c.id, category: c.category, ...r })));
   const network = (r: CheckResult) => CATEGORIES.indexOf(r.category) <= CATEGORIES.indexOf('http');
-  return [...image.filter(network), ...ev.targets.flatMap((te) => evaluateTarget(te, ev)), ...image.filter((r) => !network(r))];
+  const rows = [...image.filter(network), ...ev.targets.flatMap((te) => evaluateTarget(te, ev)), ...image.filter((r) => !network(r))];
+  return applyThresholds(rows, ev.context.thresholds);
 }

@@ -28,6 +28,10 @@ export type Category = (typeof CATEGORIES)[number];
  * `tool.missing` means the image lacks the tool a probe needs: not a network fault.
  */
 export type Cause =
+  | 'dns.slow'
+  | 'tcp.slow'
+  | 'tls.slow'
+  | 'http.slow'
   | 'dns.nxdomain'
   | 'dns.servfail'
   | 'dns.timeout'
@@ -569,6 +573,15 @@ export interface Evidence {
   pull?: PullEvidence | null;
   /** --mode build: the same probes as a RUN step of a real build. */
   buildStep?: BuildStepEvidence | null;
+  /** What the agent printed, block by block (the commands it ran and their output), for -v and the report bundle. */
+  raw?: RawBlock[];
+}
+
+/** One block of the agent's output as it came: what was run (kv) and what it printed. */
+export interface RawBlock {
+  id: string;
+  kv: Array<[string, string]>;
+  lines: string[];
 }
 
 /**
@@ -691,6 +704,8 @@ export interface RunContext {
   dockerConfig: string | null;
   /** --canary MODULE@VERSION. */
   canary: string;
+  /** Config-file thresholds: a step slower than this warns (ms; null: no threshold). */
+  thresholds?: { dnsMs: number | null; tcpMs: number | null; tlsMs: number | null; httpMs: number | null; fetchMs: number | null };
 }
 
 // ---------------------------------------------------------------------------
@@ -718,5 +733,7 @@ export interface Report {
   checks: CheckResult[];
   /** --mode build: every check over what the build step measured (the build.step rows in `checks` compare them). */
   buildChecks?: CheckResult[];
+  /** -v: the agent's raw output, block by block. */
+  raw?: RawBlock[];
   summary: { pass: number; warn: number; fail: number; skip: number; verdict: string; layer: Category | null; fix: string | null; basedOn: string[] };
 }

@@ -54,7 +54,20 @@ export interface DoctorOptions {
   timeoutMs: number;
   /** --ca-cert: an extra CA the probes trust (PEM). */
   caCertPem: string | null;
-  format: 'table' | 'json';
+  format: OutputFormat;
+  /** Exit 1 on `fail` rows (default), or on `warn` rows too (--fail-on warn, --strict). */
+  failOn: 'fail' | 'warn';
+  /** --only/--skip: check ids or categories. */
+  only: string[];
+  skip: string[];
+  /** From the config file: warn when a step to a target takes longer than this (ms). */
+  thresholds: Thresholds;
+  /** -v: print each probe's raw evidence. */
+  verbose: boolean;
+  /** --list-probes: print what the run would touch, run nothing. */
+  listProbes: boolean;
+  /** The config file the settings came from, for the report. */
+  configFile: string | null;
   debug: boolean;
   /** -v SRC:DST[:ro], as docker run: the only host paths the probe sees. */
   volumes: string[];
@@ -83,6 +96,16 @@ export interface DoctorOptions {
   hostProbes: boolean;
   /** Every secret value the user handed in, scrubbed from all output as a last line of defence. */
   secrets: string[];
+}
+
+export type OutputFormat = 'table' | 'list' | 'json' | 'markdown' | 'junit' | 'github';
+
+export interface Thresholds {
+  dnsMs: number | null;
+  tcpMs: number | null;
+  tlsMs: number | null;
+  httpMs: number | null;
+  fetchMs: number | null;
 }
 
 /** The module whose zip --throughput times: large enough (several MB) to measure a rate. */

@@ -6,7 +6,7 @@
  */
 
 /** Variable names whose values are secrets whatever they hold. */
-const SECRET_NAME = /TOKEN|PASSWORD|PASSWD|SECRET|API_?KEY|CREDENTIAL|PRIVATE_KEY|(^|_)AUTH$/i;
+const SECRET_NAME = /TOKEN|PASSWORD|PASSWD|SECRET|API_?KEY|ACCESS_?KEY|CREDENTIAL|PRIVATE_KEY|(^|_)AUTH$/i;
 
 /** Values shorter than this are not scrubbed: "1" or "yes" would shred every line. */
 const MIN_SECRET = 4;

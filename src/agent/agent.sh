@@ -175,13 +175,13 @@ probe_dns() { # key host
   out="$W/$1.dns"
   hosts_lookup "$2" >"$W/$1.hosts"
   t0=$(now_ms)
-  if have getent; then tool=getent; bounded "$T" getent ahosts "$2" >"$W/$1.raw" 2>&1
-  elif [ -s "$W/$1.hosts" ]; then tool=hosts-file; cp "$W/$1.hosts" "$W/$1.raw"; true
-  elif have nslookup; then tool=nslookup; bounded "$T" nslookup "$2" >"$W/$1.raw" 2>&1
-  else tool=none; : >"$W/$1.raw"; false; fi
+  if have getent; then tool=getent; CMD="getent ahosts $2"; bounded "$T" getent ahosts "$2" >"$W/$1.raw" 2>&1
+  elif [ -s "$W/$1.hosts" ]; then tool=hosts-file; CMD="read /etc/hosts"; cp "$W/$1.hosts" "$W/$1.raw"; true
+  elif have nslookup; then tool=nslookup; CMD="nslookup $2"; bounded "$T" nslookup "$2" >"$W/$1.raw" 2>&1
+  else tool=none; CMD=-; : >"$W/$1.raw"; false; fi
   rc=$?; t1=$(now_ms)
   { echo "@gmd begin dns:$1"
-    echo "@gmd kv tool $tool"; echo "@gmd kv rc $rc"; echo "@gmd kv ms $((t1 - t0))"
+    echo "@gmd kv tool $tool"; echo "@gmd kv rc $rc"; echo "@gmd kv ms $((t1 - t0))"; echo "@gmd kv cmd $CMD"
     while read -r a; do echo "@gmd kv hosts $a"; done <"$W/$1.hosts"
     raw "$W/$1.raw"
     echo "@gmd end dns:$1"; } >"$out"
@@ -224,20 +224,20 @@ probe_tls() { # key host port address
   case $4 in *:*) b="[$4]" ;; *) b=$4 ;; esac
   t0=$(now_ms)
   if have openssl; then
-    tool=openssl
+    tool=openssl; CMD="openssl s_client -connect $b:$3 -servername $2 -verify_hostname $2${CA:+ -CAfile $CA}"
     bounded "$T" openssl s_client -connect "$b:$3" -servername "$2" -verify_hostname "$2" \
       ${CA:+-CAfile "$CA"} </dev/null >"$W/$1.tls" 2>&1
   elif have curl; then
-    tool=curl
+    tool=curl; CMD="curl -sS -v -o /dev/null --noproxy '*' --connect-to $2:$3:$b:$3 https://$2:$3/"
     bounded "$T" curl -sS -v -o /dev/null --max-time "$T" --noproxy '*' ${CA:+--cacert "$CA"} \
       --connect-to "$2:$3:$b:$3" "https://$2:$3/" >"$W/$1.tls" 2>&1
   elif have wget && have ssl_client; then
-    tool=busybox-wget
+    tool=busybox-wget; CMD="wget -q -O /dev/null https://$2:$3/"
     (unset https_proxy HTTPS_PROXY; bounded "$T" wget -q -O /dev/null "https://$2:$3/") >"$W/$1.tls" 2>&1
-  else tool=none; : >"$W/$1.tls"; false; fi
+  else tool=none; CMD=-; : >"$W/$1.tls"; false; fi
   rc=$?; t1=$(now_ms)
   { echo "@gmd begin tls:$1"
-    echo "@gmd kv tool $tool"; echo "@gmd kv rc $rc"; echo "@gmd kv ms $((t1 - t0))"; echo "@gmd kv address $4"
+    echo "@gmd kv tool $tool"; echo "@gmd kv rc $rc"; echo "@gmd kv ms $((t1 - t0))"; echo "@gmd kv address $4"; echo "@gmd kv cmd $CMD"
     raw "$W/$1.tls"; echo "@gmd end tls:$1"; } >"$W/$1.tlsblock"
   emit "$W/$1.tlsblock"
 }
@@ -248,18 +248,19 @@ probe_http() { # key url proxy
     tool=curl
     # The host decided, by Go's rules, whether this request goes through a proxy.
     if [ "$3" = - ]; then via=--noproxy; proxy='*'; else via=--proxy; proxy=$3; fi
+    CMD=$(printf '%s' "curl -sS $via $proxy $2" | mask)
     bounded "$T" curl -sS -o "$W/$1.body" --max-time "$T" "$via" "$proxy" ${CA:+--cacert "$CA"} \
       -w '\n@w %{http_code} %{time_starttransfer} %{time_total} %{http_connect}\n' "$2" >"$W/$1.http" 2>&1
   elif have wget; then
-    tool=wget
+    tool=wget; if [ "$3" = - ]; then CMD="wget -S $2"; else CMD=$(printf '%s' "https_proxy=$3 wget -S $2" | mask); fi
     (unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY no_proxy NO_PROXY
      if [ "$3" != - ]; then http_proxy=$3; https_proxy=$3; export http_proxy https_proxy; fi
      # No -T: Debian's static busybox wget segfaults on it, and `bounded` bounds it anyway.
      bounded "$T" wget -S -O "$W/$1.body" "$2") >"$W/$1.http" 2>&1
-  else tool=none; : >"$W/$1.http"; false; fi
+  else tool=none; CMD=-; : >"$W/$1.http"; false; fi
   rc=$?; t1=$(now_ms)
   { echo "@gmd begin http:$1"
-    echo "@gmd kv tool $tool"; echo "@gmd kv rc $rc"; echo "@gmd kv ms $((t1 - t0))"
+    echo "@gmd kv tool $tool"; echo "@gmd kv rc $rc"; echo "@gmd kv ms $((t1 - t0))"; echo "@gmd kv cmd ${CMD:--}"
     raw "$W/$1.http"
     [ -s "$W/$1.body" ] && raw "$W/$1.body" 5 '|body' 
     echo "@gmd end http:$1"; } >"$W/$1.httpblock"

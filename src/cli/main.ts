@@ -3,7 +3,7 @@
  * inside a yargs handler, yargs/yargs#2394). The one place errors become exit codes.
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import createDebug from 'debug';
 import ora from 'ora';
@@ -11,12 +11,14 @@ import { configProxyEnv, dockerConfigPath } from '../engine/docker-config.js';
 import { DockerEngine } from '../engine/docker.js';
 import { type EngineEndpoint, nodeEndpointIo, resolveEndpoint } from '../engine/endpoint.js';
 import type { Engine } from '../engine/types.js';
-import { DoctorError } from '../errors.js';
+import { DoctorError, UsageError } from '../errors.js';
 import { ExitCode } from '../model.js';
 import type { DoctorOptions } from '../options.js';
-import { renderJson } from '../render/json.js';
+import { explainLog, explanationJson, renderExplanation } from '../explain/explain.js';
 import { sanitizeLine } from '../render/sanitize.js';
-import { renderTable } from '../render/table.js';
+import { buildBundle } from '../runner/bundle.js';
+import { listProbes } from '../runner/list-probes.js';
+import { redactDeep } from '../redact.js';
 import { envSecrets, scrub, urlPasswords } from '../secrets.js';
 import { buildReport } from '../runner/report.js';
 import { runBuildStep } from '../runner/build-step.js';
@@ -24,6 +26,7 @@ import { collectEvidence } from '../runner/run.js';
 import { configProxiesAsBuildArgs, resolveDockerfileStage } from '../runner/stage.js';
 import { parseArgs } from './args.js';
 import { AGENT_SCRIPT_PATH, VERSION } from './assets.js';
+import { exitCodeFor, useColor, writeReport } from './output.js';
 
 export interface CliIo {
   argv: string[];
@@ -44,13 +47,15 @@ export async function run(io: CliIo): Promise<ExitCode> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    const parsed = parseArgs(io.argv, { env: io.env, readFile: (p) => readFileSync(p, 'utf8') });
+    const parsed = parseArgs(io.argv, { env: io.env, readFile: (p) => readFileSync(p, 'utf8'), cwd: process.cwd(), exists: existsSync });
     if (parsed.kind === 'exit') {
       io.stdout.write(parsed.output.endsWith('\n') ? parsed.output : `${parsed.output}\n`);
       return ExitCode.Ok;
     }
+    if (parsed.kind === 'explain') return await runExplain(parsed.file, parsed.json, io);
     const opts = parsed.options;
     debugMode = opts.debug;
+    applySelection(opts);
     // The engine the user's docker CLI talks to: DOCKER_HOST, a context, or the default socket.
     const endpointIo = nodeEndpointIo(io.env);
     const endpoint = resolveEndpoint(endpointIo);
@@ -59,6 +64,10 @@ export async function run(io: CliIo): Promise<ExitCode> {
     const resolved = opts.dockerfile ? resolveDockerfileStage(opts) : null;
     if (opts.debug) createDebug.enable('gomod-doctor:*');
     engine = io.engine ?? new DockerEngine(endpoint, endpointIo);
+    if (opts.listProbes) {
+      io.stdout.write(scrub(await listProbes(opts, { engine, endpoint, stage: resolved }), opts.secrets));
+      return ExitCode.Ok;
+    }
     // Spinner only for a person at a terminal: never in CI logs or pipes.
     const interactive = !!io.stderr.isTTY && !('CI' in io.env) && io.env.TERM !== 'dumb';
     const spinner = ora({ stream: io.stderr, text: 'starting', isSilent: !interactive }).start();
@@ -84,15 +93,24 @@ export async function run(io: CliIo): Promise<ExitCode> {
         resolved ? resolved.withImageEnv : null,
       );
       spinner.stop();
-      const report = buildReport(outcome.evidence, { version: VERSION, startedAt: started, durationMs: Date.now() - started.getTime() });
-      const useColor = !!io.stdout.isTTY && !('NO_COLOR' in io.env) && io.env.TERM !== 'dumb';
-      const text = opts.format === 'json' ? renderJson(report) : renderTable(report, { color: useColor, width: io.stdout.columns || 160 });
       // Checks redact what they know is secret; this catches anything echoed back (a server, a log line).
       const goEnvSecrets = Object.values(outcome.evidence.facts.goEnv ?? {}).flatMap(urlPasswords);
       // The host-side probes used this process's own proxy variables.
       const hostSecrets = Object.values(io.env).flatMap((v) => (v ? urlPasswords(v) : []));
-      io.stdout.write(scrub(text, [...opts.secrets, ...envSecrets(outcome.evidence.env), ...goEnvSecrets, ...hostSecrets]));
-      return report.summary.fail > 0 ? ExitCode.CheckFailed : ExitCode.Ok;
+      const known = [...opts.secrets, ...envSecrets(outcome.evidence.env), ...goEnvSecrets, ...hostSecrets];
+      // Token shapes, URL passwords and private keys go too, before any renderer sees a string.
+      const report = redactDeep(buildReport(outcome.evidence, { version: VERSION, startedAt: started, durationMs: Date.now() - started.getTime() }, opts), known);
+      if (parsed.kind === 'report') {
+        const bundle = buildBundle(outcome.evidence, report, opts, known, { createdAt: started, version: VERSION, node: process.version, platform: `${process.platform}/${process.arch}`, argv: io.argv });
+        const out = parsed.out ?? `gomod-doctor-report-${started.toISOString().replace(/[:.]/g, '-')}.json`;
+        const md = out.replace(/\.json$/i, '') + '.md';
+        writeFileSync(out, bundle.json, { mode: 0o600 });
+        writeFileSync(md, bundle.markdown, { mode: 0o600 });
+        io.stdout.write(`wrote ${out} and ${md} (secrets redacted): attach them to the ticket\n`);
+      } else {
+        writeReport(report, opts, io, (text) => scrub(text, known));
+      }
+      return exitCodeFor(report, opts.failOn);
     } finally {
       spinner.stop();
     }
@@ -102,6 +120,46 @@ export async function run(io: CliIo): Promise<ExitCode> {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+}
+
+/** --only/--skip that leave out whole probe families skip their probes too: a faster run. */
+function applySelection(opts: DoctorOptions): void {
+  const wanted = (category: string, id?: string) => {
+    const match = (sel: string) => sel === category || (id !== undefined && sel.startsWith(`${category}.`));
+    if (opts.only.length && !opts.only.some(match)) return false;
+    return !opts.skip.includes(category);
+  };
+  if (!wanted('e2e', 'e2e.fetch')) opts.fetch = false;
+  if (!wanted('host', 'host.compare')) opts.hostProbes = false;
+}
+
+/** explain FILE|-: name the failure in a pasted log. Reads at most the last 64 MiB. */
+async function runExplain(file: string, json: boolean, io: CliIo): Promise<ExitCode> {
+  let text: string;
+  try {
+    text = file === '-' ? await readStdin() : readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UsageError(`explain ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : 'cannot read it'}`);
+  }
+  const e = explainLog(text);
+  io.stdout.write(json ? explanationJson(e) : renderExplanation(e, { color: useColor(io) }));
+  return ExitCode.Ok;
+}
+
+function readStdin(): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    process.stdin.on('data', (c: Buffer) => {
+      chunks.push(c);
+      size += c.length;
+      // Keep the tail: the failure is at the end of a log.
+      while (size > 64 * 1024 * 1024 && chunks.length > 1) size -= chunks.shift()!.length;
+    });
+    process.stdin.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    process.stdin.on('error', reject);
+  });
 }
 
 /**

@@ -146,14 +146,16 @@ export class DockerEngine implements Engine {
       await this.pull(ref, platform, onProgress);
       img = await inspect();
     }
-    return {
-      id: img.Id,
-      user: img.Config?.User ?? '',
-      env: img.Config?.Env ?? [],
-      workingDir: img.Config?.WorkingDir ?? '',
-      os: img.Os,
-      arch: img.Architecture,
-    };
+    return imageConfig(img);
+  }
+
+  async localImage(ref: string): Promise<ImageConfig | null> {
+    try {
+      return imageConfig(await this.call(`inspect image ${ref}`, (abortSignal) => this.docker.getImage(ref).inspect({ abortSignal } as object)));
+    } catch (err) {
+      if (statusOf(err) === 404) return null;
+      throw err instanceof EngineUnavailable ? err : this.unavailable(err);
+    }
   }
 
   private async pull(ref: string, platform: string | null, onProgress: (p: PullProgress) => void): Promise<void> {
@@ -385,6 +387,10 @@ export class DockerEngine implements Engine {
     await Promise.all(stale.map((c) => this.remove(this.docker.getContainer(c.Id))));
     return stale.length;
   }
+}
+
+function imageConfig(img: Docker.ImageInspectInfo): ImageConfig {
+  return { id: img.Id, user: img.Config?.User ?? '', env: img.Config?.Env ?? [], workingDir: img.Config?.WorkingDir ?? '', os: img.Os, arch: img.Architecture };
 }
 
 interface BuildEvent {

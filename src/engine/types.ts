@@ -102,6 +102,8 @@ export interface Engine {
   info(): Promise<EngineInfo>;
   /** The engine's own settings (proxies, mirrors, MTU, DNS, builder); null when unreadable. Never throws. */
   engineFacts(): Promise<import('../model.js').EngineEvidence | null>;
+  /** The image's config when it is already on the engine (no pull), else null. */
+  localImage(ref: string, platform: string | null): Promise<ImageConfig | null>;
   /** Inspect the image; pull it when absent. Throws ImageMissing when it cannot. */
   ensureImage(ref: string, platform: string | null, onProgress: (p: PullProgress) => void): Promise<ImageConfig>;
   runAgent(spec: AgentSpec, conversation: AgentConversation): Promise<AgentRunResult>;

@@ -8,7 +8,7 @@ import { type Block, encodePlan, WireReader } from '../agent/wire.js';
 import type { Engine, EngineInfo, ImageConfig, PullProgress } from '../engine/types.js';
 import { LABEL_RUN, LABEL_TOOL } from '../engine/types.js';
 import { ImageMissing, ProbeFailed } from '../errors.js';
-import type { BuildStepEvidence, DockerfileEvidence, EngineEvidence, EnvVar, Evidence, FetchEvidence, PullEvidence, FsEvidence, HostEvidence, ImageFacts, ProbePlan, RepoEvidence, SumdbGetEvidence, TargetEvidence, TransferEvidence } from '../model.js';
+import type { BuildStepEvidence, DockerfileEvidence, EngineEvidence, EnvVar, RawBlock, Evidence, FetchEvidence, PullEvidence, FsEvidence, HostEvidence, ImageFacts, ProbePlan, RepoEvidence, SumdbGetEvidence, TargetEvidence, TransferEvidence } from '../model.js';
 import type { DoctorOptions } from '../options.js';
 import { planProbes } from './plan.js';
 
@@ -188,9 +188,16 @@ export async function collectEvidence(opts: DoctorOptions, deps: RunDeps, stageF
         privateRepos: opts.privateRepos.map((r) => r.input),
         dockerConfig: opts.dockerConfigSource,
         canary: opts.canary,
+        thresholds: opts.thresholds,
       },
+      raw: rawBlocks(blocks),
     },
   };
+}
+
+/** The agent's blocks as they came, for -v and the report bundle (bounded: the wire reader caps lines). */
+export function rawBlocks(blocks: Map<string, Block>): RawBlock[] {
+  return [...blocks.values()].filter((b) => !b.id.startsWith('target:')).map((b) => ({ id: b.id, kv: b.kv, lines: [...b.raw, ...b.body] }));
 }
 
 /** Evidence for a run that never started a container: the engine's and the Dockerfile's rows only. */

@@ -345,13 +345,13 @@ test('a read-only mount at GOPATH: fs.read_only; read-write passes and the volum
   const name = `gmd-test-ro-${process.pid}`;
   await docker().createVolume({ Name: name, Labels: { [TEST_LABEL]: '1' } });
   try {
-    const r = await runJson(['--image', GOBUILDER_TAG, ...base, '-e', LAB_GOPROXY, '-v', `${name}:/go:ro`]);
+    const r = await runJson(['--image', GOBUILDER_TAG, ...base, '-e', LAB_GOPROXY, '--volume', `${name}:/go:ro`]);
     const mod = row(r.report, 'fs.writable', 'GOMODCACHE');
     assert.is(mod.status, 'fail');
     assert.is(mod.cause, 'fs.read_only');
     assert.match(mod.fix ?? '', 'read-write');
     const before = await volumeListing(name);
-    const rw = await runJson(['--image', GOBUILDER_TAG, ...base, '-e', LAB_GOPROXY, '-v', `${name}:/go`]);
+    const rw = await runJson(['--image', GOBUILDER_TAG, ...base, '-e', LAB_GOPROXY, '--volume', `${name}:/go`]);
     assert.is(row(rw.report, 'fs.writable', 'GOMODCACHE').status, 'pass');
     assert.is(await volumeListing(name), before, 'the probe left something in the volume');
   } finally {

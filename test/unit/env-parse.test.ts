@@ -191,7 +191,7 @@ const Plan = suite('planProbes: proxies and private repos');
 
 const opts = (over: Partial<DoctorOptions> = {}): DoctorOptions => ({
   image: 'golang:1.23', dockerfile: null, mode: 'run', user: null, network: null, dns: [], addHosts: [], env: [], platform: null, targets: [], defaultTargets: false, timeoutMs: 2000,
-  caCertPem: null, format: 'table', debug: false, volumes: [], privateRepos: [], netrcText: null, gitToken: null, sshKeyText: null, sshAgentSocket: null, gomod: null,
+  caCertPem: null, format: 'table', failOn: 'fail', only: [], skip: [], thresholds: { dnsMs: null, tcpMs: null, tlsMs: null, httpMs: null, fetchMs: null }, verbose: false, listProbes: false, configFile: null, debug: false, volumes: [], privateRepos: [], netrcText: null, gitToken: null, sshKeyText: null, sshAgentSocket: null, gomod: null,
   dockerConfigEnv: [], dockerConfigSource: null, secrets: [], fetch: false, canary: 'rsc.io/quote@v1.5.2', throughput: null, hostProbes: false,
   ...over,
 });
@@ -326,8 +326,9 @@ Args('--netrc plus GOMOD_DOCTOR_GIT_TOKEN (with GOMOD_DOCTOR_GIT_USER) → one n
   assert.equal(o.privateRepos.map((r) => r.kind), ['https', 'ssh']);
 });
 
-Args('--ssh-key gets its final newline; --gomod notices vendor/modules.txt next to it; -v is kept', () => {
-  const o = run(['--ssh-key', 'id_ed25519', '--gomod', 'svc/go.mod', '-v', 'gomodcache:/go/pkg/mod:ro', '--volume', '/srv/build:/root/.cache/go-build']);
+Args('--ssh-key gets its final newline; --gomod notices vendor/modules.txt next to it; --volume is kept; -v is --verbose', () => {
+  const o = run(['--ssh-key', 'id_ed25519', '--gomod', 'svc/go.mod', '--volume', 'gomodcache:/go/pkg/mod:ro', '--volume', '/srv/build:/root/.cache/go-build', '-v']);
+  assert.is(o.verbose, true);
   assert.is(o.sshKeyText, `${KEY}\n`);
   assert.equal(o.gomod, { path: 'svc/go.mod', text: FILES['svc/go.mod'], vendor: true });
   assert.equal(o.volumes, ['gomodcache:/go/pkg/mod:ro', '/srv/build:/root/.cache/go-build']);
@@ -346,7 +347,7 @@ const argErrors: Array<[string[], RegExp]> = [
   [['--netrc', 'missing.netrc'], /^--netrc missing.netrc: no such file/],
   [['--ssh-key', 'not-a-key'], /^--ssh-key not-a-key holds no private key/],
   [['--gomod', 'missing/go.mod'], /^--gomod missing\/go.mod: no such file/],
-  [['-v', 'gomodcache'], /^--volume "gomodcache" is not SRC:DST/],
+  [['--volume', 'gomodcache'], /^--volume "gomodcache" is not SRC:DST/],
   [['--private-repo', 'https://u:pw-Secret1@git.corp.example/a.git'], /credentials do not belong in the URL/],
 ];
 for (const [argv, message] of argErrors) {

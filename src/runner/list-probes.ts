@@ -1,0 +1,80 @@
+/**
+ * --list-probes: every host, command and mount a run would touch, for a security review,
+ * without starting anything. The plan is the one a run makes, from what is known before
+ * a container runs: the image's ENV (when the image is already on the engine; nothing is
+ * pulled), the Dockerfile stage, the flags. `go env` inside the image may add to it.
+ */
+import type { EngineEndpoint } from '../engine/endpoint.js';
+import type { Engine, ImageConfig } from '../engine/types.js';
+import { parseFacts } from '../agent/parse.js';
+import type { ProbePlan } from '../model.js';
+import type { DoctorOptions } from '../options.js';
+import { redactUrl } from '../secrets.js';
+import { planProbes } from './plan.js';
+import { envWithSources, stageEnvVars } from './run.js';
+import type { ResolvedStage } from './stage.js';
+
+export interface ListDeps {
+  engine: Engine;
+  endpoint: EngineEndpoint;
+  stage: ResolvedStage | null;
+}
+
+export async function listProbes(opts: DoctorOptions, deps: ListDeps): Promise<string> {
+  const image = await deps.engine.localImage(opts.image, opts.platform).catch(() => null);
+  return describeProbes(opts, image, deps.endpoint, deps.stage);
+}
+
+/** The review text. Pure. */
+export function describeProbes(opts: DoctorOptions, image: ImageConfig | null, endpoint: EngineEndpoint, resolved: ResolvedStage | null): string {
+  const stage = resolved ? resolved.withImageEnv(image?.env ?? []) : null;
+  const envVars = envWithSources(image?.env ?? [], opts.dockerConfigEnv, opts.env, stageEnvVars(stage));
+  const env = Object.fromEntries(envVars.map((v) => [v.name, v.value]));
+  const plan: ProbePlan = planProbes(opts, parseFacts(new Map(), Date.now()), env);
+  const user = opts.user ?? stage?.user?.value ?? image?.user ?? '';
+  const out: string[] = [];
+  const say = (line = '') => out.push(line);
+  say('gomod-doctor would touch (nothing was run):');
+  say();
+  say(`Engine ${endpoint.endpoint} (${endpoint.source}${endpoint.context ? `, context ${endpoint.context}` : ''}${endpoint.tls ? ', TLS' : ''}):`);
+  say('  GET /version, /info, /_ping, /networks/bridge; list and remove containers labelled org.gomod-doctor.* of dead runs');
+  say(`  inspect image ${opts.image}${image ? ' (on the engine)' : ' (not on the engine: it would be pulled from its registry)'}`);
+  if (stage) say(`  Dockerfile ${stage.path}: stage ${stage.stage} (line ${stage.stageLine}), FROM ${stage.chain.join(' ← ')}`);
+  say();
+  say(`Probe container (removed at the end): image ${opts.image}, user ${user || 'root'}${stage?.workdir ? `, workdir ${stage.workdir.value}` : ''}`);
+  say(`  network ${opts.network ?? 'default bridge'}${opts.dns.length ? `, --dns ${opts.dns.join(' ')}` : ''}${opts.addHosts.length ? `, --add-host ${opts.addHosts.join(' ')}` : ''}`);
+  say(`  no privileges (no-new-privileges), 512 MiB memory, 512 pids, 1 CPU; mounts: ${[...opts.volumes, ...(opts.sshAgentSocket ? [`${opts.sshAgentSocket} (ssh agent socket)`] : [])].join(', ') || 'none'}`);
+  const files = ['agent.sh', ...(opts.caCertPem ? ['extra-ca.pem'] : []), ...(opts.netrcText ? ['netrc (credentials)'] : []), ...(opts.sshKeyText ? ['ssh-key (credentials)'] : [])];
+  say(`  copied into /.gomod-doctor: ${files.join(', ')}`);
+  say(`  environment: ${envVars.map((v) => v.name).join(' ') || 'the image\'s own'}`);
+  say();
+  say(`In the container, as ${user || 'root'} (each network step bounded by ${opts.timeoutMs / 1000} s):`);
+  say('  id; read /etc/resolv.conf, /etc/hosts, /etc/os-release; go env -json; git config --get-all credential.helper / insteadOf; ls ~/.ssh (names only)');
+  for (const t of plan.targets) {
+    const steps = [`DNS ${t.host} (getent ahosts | nslookup)`, `TCP ${t.host}:${t.port} (bash /dev/tcp | nc)`];
+    if (t.tls) steps.push('TLS handshake (openssl s_client | curl | wget)');
+    if (t.httpUrl) steps.push(`GET ${redactUrl(t.httpUrl)}${t.httpProxy ? ` via ${redactUrl(t.httpProxy)}` : ''} (curl | wget)`);
+    say(`  ${t.roles.join('+')}: ${steps.join(' → ')}`);
+  }
+  for (const p of plan.paths) if (p.path) say(`  write and remove a temp file in ${p.variable} ${p.path}`);
+  for (const r of plan.repos) say(`  git ls-remote ${redactUrl(r.url)} (prompts disabled)${r.kind === 'module' ? ` after GET https://${r.url}?go-get=1` : ''}`);
+  for (const f of plan.fetches) say(`  go mod download -x ${f.canary} with GOPROXY=${redactUrl(f.goproxy)} (throwaway GOPATH, GOMODCACHE, GOCACHE)`);
+  for (const g of plan.sumdbGets) say(`  GET ${redactUrl(g.url)}${g.httpProxy ? ` via ${redactUrl(g.httpProxy)}` : ''}`);
+  for (const x of plan.transfers) say(`  GET ${redactUrl(x.url)} (timed zip transfer)${x.httpProxy ? ` via ${redactUrl(x.httpProxy)}` : ''}`);
+  if (!opts.fetch) say('  (no go mod download: --no-fetch)');
+  say();
+  if (opts.hostProbes) {
+    say('From this machine (its own resolver and proxy variables):');
+    say(`  the same DNS, TCP, TLS and GET steps for ${[...new Set(plan.targets.map((t) => t.host))].join(', ') || 'no host'}; ip route get / ip -j route show default (no packet sent)`);
+  } else {
+    say('From this machine: nothing (--no-host)');
+  }
+  if (opts.mode === 'build' && resolved) {
+    say();
+    say(`As a build step (--mode build): POST /build (classic builder) of ${stage?.path} up to line ${stage?.goStep ? stage.goStep.line - 1 : 'the end of the stage'}, context ${opts.dockerfile?.contextDir} (.dockerignore applied), twice (facts, then the plan); the same in-container steps; every image the builds make is removed`);
+    if (resolved.prefix.unsupported.length) say(`  not possible with the classic builder: ${resolved.prefix.unsupported.join('; ')}`);
+  }
+  say();
+  say('Go env inside the image may add GOPROXY, GOSUMDB or GOPRIVATE hosts to this list when the run starts.');
+  return `${out.join('\n')}\n`;
+}
