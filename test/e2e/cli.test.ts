@@ -102,4 +102,32 @@ test('Ctrl-C mid-probe: the container is removed and the exit code is 130', asyn
   assert.is(await ours(), 0, 'the probe container must be gone after Ctrl-C');
 });
 
+test('--list-probes: every host and command the run would touch, and nothing started', async ({ lab }) => {
+  const containersBefore = (await docker().listContainers({ all: true })).length;
+  const r = await runCli(['--image', BUSYBOX_TAG, '--dns', lab.gateway, '--no-default-targets', '--probe', 'https://proxy.lab.test', '--list-probes']);
+  assert.is(r.code, 0, r.stderr);
+  assert.match(r.stdout, 'nothing was run');
+  assert.match(r.stdout, `inspect image ${BUSYBOX_TAG} (on the engine)`);
+  assert.match(r.stdout, 'GET https://proxy.lab.test/rsc.io/quote/@v/list');
+  assert.match(r.stdout, `image ${BUSYBOX_TAG}, user `);
+  assert.is((await docker().listContainers({ all: true })).length, containersBefore, 'no container was created');
+  assert.is(lab.requests.filter((q) => q.host.startsWith('proxy.lab.test')).length, 0, 'no request reached the lab');
+});
+
+test('explain: a pasted log from stdin names the family and the fix; an unreadable file is exit 2, one line', async () => {
+  const child = spawn(process.execPath, [BIN, 'explain', '-'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (c) => (out += c));
+  child.stdin.end('#10 [builder 4/6] RUN go mod download\n#10 2.113 go: github.com/acme/lib@v1.2.0: Get "https://proxy.golang.org/github.com/acme/lib/@v/v1.2.0.mod": dial tcp: lookup proxy.golang.org on 127.0.0.11:53: server misbehaving\n');
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  assert.is(code, 0);
+  assert.match(out, /Family: DNS/);
+  assert.match(out, /"dns"/);
+  assert.match(out, 'L2:');
+  const bad = await runCli(['explain', '/nonexistent/build.log']);
+  assert.is(bad.code, 2);
+  assert.match(bad.stderr, 'explain /nonexistent/build.log: no such file');
+  noStack(bad.stderr);
+});
+
 test.run();

@@ -151,9 +151,13 @@ type Mode =
   | { kind: 'hang' } // .zip: headers, then never a body byte
   | { kind: 'trickle' } // .zip: TRICKLE_BYTES_PER_SECOND
   | { kind: 'mirror' } // healthy, and proxies the lab checksum database (/sumdb/NAME/...)
-  | { kind: 'status'; code: number }; // CODE for everything
+  | { kind: 'status'; code: number } // CODE for everything
+  | { kind: 'escape' }; // 200 with terminal escape sequences in the body (a hostile server)
 
-const PREFIX_RE = /^\/(corrupt|empty|slow|hang|trickle|mirror|status\/([45]\d\d))(\/.*)?$/;
+const PREFIX_RE = /^\/(corrupt|empty|slow|hang|trickle|mirror|escape|status\/([45]\d\d))(\/.*)?$/;
+
+/** What /escape/ answers: a title change, a screen clear, colours and a fake prompt. */
+export const HOSTILE_BODY = '\u001b]0;owned\u0007\u001b[2J\u001b[31mv9.9.9 \u001b[1A\u001b[Kall good\r\nroot# \n';
 
 /** Split a request path into its behaviour and the module-proxy path after the prefix. */
 function splitPrefix(pathname: string): { mode: Mode; path: string } {
@@ -195,6 +199,8 @@ function route(mode: Mode, path: string, sumdb: LabSumdb | undefined): Reply {
   switch (mode.kind) {
     case 'empty':
       return NOT_FOUND;
+    case 'escape':
+      return ok(TEXT, HOSTILE_BODY);
     case 'status': {
       // Short text bodies, like the real proxies': "not found: ...", "gone: ...", "bad gateway: ...".
       const reason = (STATUS_CODES[mode.code] ?? 'error').toLowerCase();
@@ -242,7 +248,7 @@ function send(req: IncomingMessage, res: ServerResponse, reply: Reply, pace: 'no
 /**
  * A request handler serving the fake proxy (and go-get=1 pages for `goImports`, and the checksum
  * database `sumdb` on its own host), logging each request into `log`. Module-proxy paths may carry
- * a behaviour prefix: /corrupt/, /empty, /slow/, /hang/, /trickle/, /mirror/, /status/CODE/.
+ * a behaviour prefix: /corrupt/, /empty, /slow/, /hang/, /trickle/, /mirror/, /escape/, /status/CODE/.
  */
 export function proxyHandler(log: LabRequest[], goImports: GoImport[] = [], sumdb?: LabSumdb) {
   return (req: IncomingMessage, res: ServerResponse): void => {

@@ -1,0 +1,265 @@
+// `npm run bench`: the doctor's wall time and peak memory per scenario on the fixture lab, beside
+// a naive baseline (the same probes one after another with `docker run` + curl) and the floor
+// (one container create + start + exec + remove). Measures and prints; asserts nothing.
+// stdout: the table only. Progress, per-run figures and the phase breakdown go to stderr.
+// BENCH_RUNS (default 3) sets the repetitions; BENCH_BUILD=0 leaves out the Dockerfile scenarios.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Report } from '../../src/model.js';
+import { ensureEngine } from '../helpers/engine.js';
+import { ensureDerivedImage, ensureFixtureImages, GOBUILDER_TAG } from '../helpers/fixtures.js';
+import { type Lab, startLab } from '../helpers/lab.js';
+import { doctorPhases, floorOnce, median, type NaiveTarget, note, runDoctor, runNaive } from './measure.js';
+
+const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 3) || 3);
+const WITH_BUILD = process.env.BENCH_BUILD !== '0';
+const TIMEOUT_S = 2;
+const FLOOR_RUNS = 5;
+const CANARY = 'rsc.io/quote@v1.5.2';
+// The Dockerfile scenarios: the base image and 'build-ok' Dockerfile of test/e2e/dockerfile.test.ts.
+const APP_TAG = 'gomod-doctor-fixture/gobuilder-app:1';
+const APP_DOCKERFILE = `FROM ${GOBUILDER_TAG}\nRUN useradd -m -u 1000 app && chmod -R 0755 /go && chown -R root:root /go`;
+const GO_MOD = 'module example.com/hello\n\ngo 1.19\n\nrequire rsc.io/quote v1.5.2\n';
+
+type Rule = 'healthy' | 'blackholed' | 'half' | 'none';
+
+interface Scenario {
+  name: string;
+  rule: Rule;
+  /** Doctor arguments (without --json). */
+  args: string[];
+  /** The resolver the doctor's host side uses (only matters without --no-host). */
+  hostDns: string;
+  cwd?: string;
+  /** The naive baseline's targets, or null when there is none to compare with. */
+  naive: { targets: NaiveTarget[]; goDownload?: { env: string[]; module: string } } | null;
+}
+
+interface Row {
+  scenario: Scenario;
+  targets: number;
+  doctorMs: number;
+  rssKb: number;
+  naiveMs: number | null;
+  slowestMs: number;
+  exitCodes: string;
+}
+
+const hostOf = (target: string): string => {
+  if (target.includes('://')) return new URL(target).hostname;
+  return target.replace(/:\d+$/, '');
+};
+
+/** The slowest target's chain (DNS + TCP + TLS + HTTP, in sequence inside the agent), or the slowest e2e row. */
+function slowestProbeMs(report: Report): number {
+  const chains = new Map<string, number>();
+  let slowest = 0;
+  for (const c of report.checks) {
+    if (c.ms === null || c.target === null) continue;
+    if (['dns', 'tcp', 'tls', 'http'].includes(c.category)) {
+      const h = hostOf(c.target);
+      chains.set(h, (chains.get(h) ?? 0) + c.ms);
+    } else if (c.category === 'e2e') {
+      slowest = Math.max(slowest, c.ms);
+    }
+  }
+  return Math.max(slowest, ...chains.values());
+}
+
+/** Distinct hosts the container probed (tcp.connect rows). */
+const targetCount = (report: Report): number =>
+  new Set(report.checks.filter((c) => c.id === 'tcp.connect' && c.target).map((c) => c.target)).size;
+
+function scenarios(lab: Lab, projectDir: string | null): Scenario[] {
+  const healthy = (n: number, prefix = 'ok'): NaiveTarget[] => Array.from({ length: n }, (_, i) => ({ name: `${prefix}${i + 1}.lab.test` }));
+  const blackholed = (n: number): NaiveTarget[] => Array.from({ length: n }, (_, i) => ({ name: `bh${i + 1}.lab.test`, addHost: lab.blackhole }));
+  const common = ['--image', GOBUILDER_TAG, '--network', lab.network, '--dns', lab.gateway, '--ca-cert', lab.caFile, '--no-default-targets', '--timeout', String(TIMEOUT_S)];
+  const probes = (ts: NaiveTarget[]): string[] =>
+    ts.flatMap((t) => [...(t.addHost ? ['--add-host', `${t.name}:${t.addHost}`] : []), '--probe', `https://${t.name}`]);
+  // GOPROXY names the first target and GOSUMDB is off, so the image's own go env adds no other
+  // target: the probed set is exactly the scenario's names.
+  const probeOnly = (ts: NaiveTarget[]): string[] => [...common, '--no-host', '--no-fetch', '-e', `GOPROXY=https://${ts[0]!.name}`, '-e', 'GOSUMDB=off', ...probes(ts)];
+  const h5 = healthy(5);
+  const b5 = blackholed(5);
+  const half = [...healthy(3), ...blackholed(3)];
+  const h20 = healthy(20);
+  const fetchEnv = [`GOPROXY=https://${h5[0]!.name}`, `GOSUMDB=${lab.sumdb.gosumdb}`];
+  const list: Scenario[] = [
+    { name: 'all healthy', rule: 'healthy', args: probeOnly(h5), hostDns: '127.0.0.1', naive: { targets: h5 } },
+    { name: 'all blackholed', rule: 'blackholed', args: probeOnly(b5), hostDns: '127.0.0.1', naive: { targets: b5 } },
+    { name: 'half blackholed', rule: 'half', args: probeOnly(half), hostDns: '127.0.0.1', naive: { targets: half } },
+    { name: '20 targets', rule: 'healthy', args: probeOnly(h20), hostDns: '127.0.0.1', naive: { targets: h20 } },
+    {
+      name: 'healthy + fetch',
+      rule: 'healthy',
+      args: [...common, '--no-host', '--fetch', ...fetchEnv.flatMap((e) => ['-e', e]), ...probes(h5)],
+      hostDns: '127.0.0.1',
+      naive: { targets: [...h5, { name: lab.sumdb.name }], goDownload: { env: fetchEnv, module: CANARY } },
+    },
+    {
+      // The host side resolves through the lab DNS (the resolv.conf of its mount namespace).
+      name: 'healthy + host probes',
+      rule: 'healthy',
+      args: [...common, '--no-fetch', '-e', `GOPROXY=https://${h5[0]!.name}`, '-e', 'GOSUMDB=off', ...probes(h5)],
+      hostDns: lab.gateway,
+      naive: null,
+    },
+  ];
+  if (projectDir) {
+    // A build has no --dns: the names come from --add-host, as in the e2e test.
+    const df = ['-f', join(projectDir, 'Dockerfile'), '--context', projectDir, '--network', lab.network, '--add-host', `proxy.golang.org:${lab.gateway}`, '--add-host', `${lab.sumdb.name}:${lab.gateway}`, '--ca-cert', lab.caFile, '--no-default-targets', '--no-host', '--timeout', String(TIMEOUT_S)];
+    list.push(
+      { name: 'Dockerfile, run mode', rule: 'none', args: df, hostDns: '127.0.0.1', naive: null },
+      { name: 'Dockerfile, --mode build', rule: 'none', args: [...df, '--mode', 'build'], hostDns: '127.0.0.1', naive: null },
+    );
+  }
+  return list;
+}
+
+function buildProject(lab: Lab): string {
+  const dir = mkdtempSync(join(tmpdir(), 'gmd-bench-project-'));
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    join(dir, 'Dockerfile'),
+    `FROM ${APP_TAG}\nCOPY lab-ca.crt /usr/local/share/ca-certificates/lab-ca.crt\nRUN update-ca-certificates\nENV GOPROXY=https://proxy.golang.org GOSUMDB="${lab.sumdb.gosumdb}"\nUSER app\nENV GOPATH=/home/app/go\nWORKDIR /home/app/src\nCOPY go.mod go.sum ./\nRUN go mod download\n`,
+  );
+  writeFileSync(join(dir, 'lab-ca.crt'), lab.caPem);
+  writeFileSync(join(dir, 'go.mod'), GO_MOD);
+  writeFileSync(join(dir, 'go.sum'), '');
+  writeFileSync(join(dir, 'main.go'), 'package main\n\nfunc main() {}\n');
+  return dir;
+}
+
+const s = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
+const mb = (kb: number): string => `${(kb / 1024).toFixed(1)} MB`;
+
+function verdict(row: Row, floorMs: number, rows: Row[]): string {
+  const t = TIMEOUT_S * 1000;
+  let limit: number | null = null;
+  if (row.scenario.rule === 'healthy') limit = 1.5 * floorMs + row.slowestMs;
+  else if (row.scenario.rule === 'blackholed') limit = t + floorMs;
+  else if (row.scenario.rule === 'half') limit = 1.5 * floorMs + t;
+  let out = limit === null ? '—' : `${row.doctorMs <= limit ? 'yes' : 'no'} (≤ ${s(limit)})`;
+  if (row.scenario.name === '20 targets') {
+    const base = rows.find((r) => r.scenario.name === 'all healthy');
+    if (base) {
+      const d = row.rssKb - base.rssKb;
+      out += `; RSS ${d >= 0 ? '+' : ''}${(d / 1024).toFixed(1)} MB vs 5 targets (${Math.abs(d) <= 0.1 * base.rssKb ? 'flat' : 'not flat'})`;
+    }
+  }
+  return out;
+}
+
+function table(rows: Row[], floorMs: number): string {
+  const head = ['scenario', 'targets', 'doctor wall (median)', 'doctor peak RSS', 'naive wall', 'floor', 'slowest probe', 'target met?'];
+  const body = rows.map((r) => [
+    r.scenario.name,
+    String(r.targets),
+    s(r.doctorMs),
+    mb(r.rssKb),
+    r.naiveMs === null ? '—' : s(r.naiveMs),
+    s(floorMs),
+    r.scenario.rule === 'blackholed' || r.scenario.rule === 'half' ? `${s(r.slowestMs)} (timeout ${TIMEOUT_S} s)` : s(r.slowestMs),
+    verdict(r, floorMs, rows),
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
+  const line = (cells: string[]): string => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  return [line(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...body.map(line)].join('\n') + '\n';
+}
+
+async function main(lab: Lab, projectDir: string | null): Promise<void> {
+  // Floor first, on a quiet engine: median of FLOOR_RUNS after one warm-up.
+  await floorOnce(GOBUILDER_TAG, lab.network);
+  const floors: number[] = [];
+  for (let i = 0; i < FLOOR_RUNS; i++) floors.push(await floorOnce(GOBUILDER_TAG, lab.network));
+  const floorMs = median(floors);
+  note(`floor: ${floors.map((f) => s(f)).join(', ')} → median ${s(floorMs)}`);
+
+  const list = scenarios(lab, projectDir);
+  // Warm-up (not counted): page cache, image layers, the build cache of the Dockerfile scenarios.
+  await runDoctor(list[0]!.args, { hostDns: '127.0.0.1' });
+  if (projectDir) await runDoctor(list[list.length - 1]!.args, { hostDns: '127.0.0.1', timeoutMs: 300_000 });
+
+  const rows: Row[] = [];
+  for (const sc of list) {
+    const wall: number[] = [];
+    const rss: number[] = [];
+    const slow: number[] = [];
+    const naive: number[] = [];
+    const codes: string[] = [];
+    let targets = 0;
+    for (let i = 0; i < RUNS; i++) {
+      const d = await runDoctor(sc.args, { hostDns: sc.hostDns, cwd: sc.cwd, timeoutMs: 300_000 });
+      wall.push(d.wallMs);
+      rss.push(d.maxRssKb);
+      slow.push(slowestProbeMs(d.report));
+      codes.push(String(d.code));
+      targets = targetCount(d.report);
+      let naiveNote = '';
+      if (sc.naive) {
+        const n = await runNaive(sc.naive.targets, {
+          network: lab.network,
+          dns: lab.gateway,
+          image: GOBUILDER_TAG,
+          caFile: lab.caFile,
+          timeoutS: TIMEOUT_S,
+          goDownload: sc.naive.goDownload,
+        });
+        naive.push(n.wallMs);
+        naiveNote = `; naive ${s(n.wallMs)} [${[...new Set(n.results.map((x) => x.replace(/^[^=]*\d+\.lab\.test=/, 'lab=')))].join(' ')}]`;
+      }
+      note(
+        `${sc.name} #${i + 1}: doctor ${s(d.wallMs)} (report ${s(d.report.durationMs)}, exit ${d.code}, ${d.report.summary.pass} pass/${d.report.summary.fail} fail) rss ${mb(d.maxRssKb)} slowest ${s(slowestProbeMs(d.report))}${naiveNote}`,
+      );
+    }
+    rows.push({
+      scenario: sc,
+      targets,
+      doctorMs: median(wall),
+      rssKb: median(rss),
+      naiveMs: naive.length ? median(naive) : null,
+      slowestMs: median(slow),
+      exitCodes: codes.join(','),
+    });
+  }
+
+  // Where the time of one healthy run goes: the engine calls, as offsets from the spawn.
+  const phases = await doctorPhases(list[0]!.args, '127.0.0.1');
+  note(`phases of one '${list[0]!.name}' run (ms from spawn): ${phases.map((p) => `${Math.round(p.atMs)} ${p.what}`).join(' · ')}`);
+
+  process.stdout.write(table(rows, floorMs));
+}
+
+let lab: Lab | undefined;
+let projectDir: string | null = null;
+let cleaning: Promise<void> | undefined;
+const cleanup = (): Promise<void> =>
+  (cleaning ??= (async () => {
+    if (projectDir) rmSync(projectDir, { recursive: true, force: true });
+    await lab?.stop().catch((err: unknown) => note(`lab stop: ${String(err)}`));
+  })());
+
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(sig, () => {
+    note(`${sig}: stopping the lab`);
+    void cleanup().finally(() => process.exit(130));
+  });
+}
+
+try {
+  await ensureEngine();
+  await ensureFixtureImages();
+  lab = await startLab();
+  if (WITH_BUILD) {
+    await ensureDerivedImage(APP_TAG, APP_DOCKERFILE);
+    projectDir = buildProject(lab);
+  }
+  note(`lab ${lab.network} (gateway ${lab.gateway}, blackhole ${lab.blackhole}); ${RUNS} runs per scenario`);
+  await main(lab, projectDir);
+} catch (err) {
+  note(`failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+  process.exitCode = 1;
+} finally {
+  await cleanup();
+}
