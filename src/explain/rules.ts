@@ -287,6 +287,8 @@ export const RULES: Rule[] = [
       /failed to compute cache key: (?:failed to calculate checksum of ref \S+ )?"([^"]+)":? not found/,
       /ERROR: "([^"]+)" not found: not found/,
       /COPY failed: (?:file not found in build context or excluded by \.dockerignore: )?stat ([^:\s]+): file does not exist/,
+      // podman/buildah: building at STEP "COPY ...": checking on sources under "...": copier: stat: "/go.sum": no such file or directory
+      /copier: stat: "([^"]+)": no such file or directory/,
     ],
     meaning: 'A file the Dockerfile COPYs is not in the build context: excluded by .dockerignore, missing from the repository (a module with no dependencies has no go.sum), or the context directory is not the module root.',
     fix: (m) => {
@@ -523,6 +525,20 @@ export const RULES: Rule[] = [
   },
   {
     family: 'proxy-env',
+    id: 'proxy-env.dropped',
+    cause: 'proxy.connect_failed',
+    specificity: 75,
+    patterns: [/proxyconnect tcp: (EOF|read: connection reset by peer|write: broken pipe)/],
+    meaning: 'The build reached its proxy, which then closed the connection before the tunnel was up: a proxy that wants another protocol (http:// vs https:// in the variable), wants credentials it does not ask for, or blocks the destination.',
+    fix: () =>
+      lines(
+        `check the scheme in HTTPS_PROXY: most proxies are plain HTTP even for HTTPS traffic (HTTPS_PROXY=http://proxy:3128, not https://)`,
+        `test it from a container: docker run --rm -e HTTPS_PROXY curlimages/curl -sSv https://proxy.golang.org/   # look at the CONNECT answer`,
+        `credentials, if it wants them: --build-arg HTTPS_PROXY=http://user:password@proxy:3128 (from a CI secret)`,
+      ),
+  },
+  {
+    family: 'proxy-env',
     id: 'proxy-env.auth',
     cause: 'proxy.auth',
     specificity: 80,
@@ -588,6 +604,22 @@ export const RULES: Rule[] = [
       return lines(
         `go clean -modcache (in the build: docker build --no-cache), then fetch through the canonical proxy: ENV GOPROXY=https://proxy.golang.org,direct`,
         `if ${mod} is private: ENV GOPRIVATE=${goprivateFor(mod)}   # never GOSUMDB=off for public modules`,
+      );
+    },
+  },
+  {
+    // Either form, when the lines that tell go.sum from the checksum database were not pasted.
+    family: 'goproxy',
+    id: 'goproxy.checksum',
+    cause: 'e2e.checksum',
+    specificity: 70,
+    patterns: [/verifying (?:module: )?(\S+?): checksum mismatch/, /: verifying (?:module|go\.mod): checksum mismatch/],
+    meaning: 'The downloaded module does not match the checksum recorded for it (go.sum or the checksum database): re-tagged at its origin, a stale or tampered mirror, an interception proxy rewriting downloads, or an edited go.sum.',
+    fix: (m, ctx) => {
+      const mod = moduleNear(m, ctx) ?? m[1] ?? '<module>';
+      return lines(
+        `go clean -modcache && GOPROXY=https://proxy.golang.org go mod download ${mod.replace(/\/go\.mod$/, '')}   # on your machine: which side is wrong?`,
+        `in the build: docker build --no-cache (drop stale cache mounts) with ENV GOPROXY=https://proxy.golang.org,direct; if private: ENV GOPRIVATE=${goprivateFor(mod)}`,
       );
     },
   },
@@ -755,7 +787,7 @@ export const RULES: Rule[] = [
     id: 'private-auth.unknown_revision',
     cause: 'auth.not_found',
     specificity: 40,
-    patterns: [/unknown revision (\S+)/],
+    patterns: [/`?unknown`? revision (\S+)/],
     meaning: 'git could not find that tag or commit: it was never pushed, was deleted or force-moved, or the repository is private and seen without credentials.',
     fix: (m, ctx) => {
       const mod = moduleNear(m, ctx);
