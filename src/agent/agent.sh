@@ -175,7 +175,10 @@ probe_dns() { # key host
   out="$W/$1.dns"
   hosts_lookup "$2" >"$W/$1.hosts"
   t0=$(now_ms)
-  if have getent; then tool=getent; CMD="getent ahosts $2"; bounded "$T" getent ahosts "$2" >"$W/$1.raw" 2>&1
+  # An address needs no lookup (busybox nslookup would try a reverse lookup and fail).
+  lit=; case $2 in *:*) lit=1 ;; *[!0-9.]*) ;; *.*.*.*) lit=1 ;; esac
+  if [ -n "$lit" ]; then tool=literal; CMD="(an address: no lookup)"; echo "$2" >"$W/$1.raw"; true
+  elif have getent; then tool=getent; CMD="getent ahosts $2"; bounded "$T" getent ahosts "$2" >"$W/$1.raw" 2>&1
   elif [ -s "$W/$1.hosts" ]; then tool=hosts-file; CMD="read /etc/hosts"; cp "$W/$1.hosts" "$W/$1.raw"; true
   elif have nslookup; then tool=nslookup; CMD="nslookup $2"; bounded "$T" nslookup "$2" >"$W/$1.raw" 2>&1
   else tool=none; CMD=-; : >"$W/$1.raw"; false; fi

@@ -28,6 +28,11 @@ const IMAGE_ID = /^(?:sha256:)?[0-9a-f]{12,64}$/;
 const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62})(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62}))*\.?$/;
 
 export function validateImage(ref: string): string {
+  // docker/distribution: the name (without tag or digest) is at most 255 characters.
+  const name = ref.replace(/@.*$/, '').replace(/:[\w][\w.-]{0,127}$/, '');
+  if (name.length > 255) {
+    throw new UsageError(`--image ${JSON.stringify(ref.slice(0, 40))}… is not a valid image reference: the name is ${name.length} characters (at most 255)`);
+  }
   if (!IMAGE_REF.test(ref) && !IMAGE_ID.test(ref)) {
     throw new UsageError(`--image ${JSON.stringify(ref)} is not a valid image reference`, 'expected NAME[:TAG][@DIGEST], e.g. golang:1.23-alpine');
   }

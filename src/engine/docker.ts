@@ -142,6 +142,8 @@ export class DockerEngine implements Engine {
     try {
       img = await inspect();
     } catch (err) {
+      // 400: the engine answered, and rejects the reference itself.
+      if (statusOf(err) === 400) throw new ImageMissing(`image ${ref}: the engine rejects the reference: ${messageOf(err)}`, 'check the image name and tag');
       if (statusOf(err) !== 404) throw err instanceof EngineUnavailable ? err : this.unavailable(err);
       await this.pull(ref, platform, onProgress);
       img = await inspect();
@@ -267,7 +269,11 @@ export class DockerEngine implements Engine {
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), spec.deadlineMs)));
     const finished = (async () => {
-      const [exit] = await Promise.all([container.wait(), streamsDone]);
+      // The streams end when the agent does, or when the engine drops the connection. In
+      // either case the exit status comes at once or not at all: bound the wait, or an
+      // engine gone mid-run would leave the doctor waiting for the whole deadline.
+      await streamsDone;
+      const exit = await this.call('wait for exit', (abortSignal) => container.wait({ abortSignal } as object), PING_MS);
       return exit as { StatusCode: number };
     })();
     try {

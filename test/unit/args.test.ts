@@ -190,6 +190,7 @@ const errors: Array<[string[], RegExp]> = [
   [['--image', 'UPPER:tag'], /^--image "UPPER:tag"/],
   [['--image', 'a b'], /^--image "a b"/],
   [['--image', 'golang:'], /^--image/],
+  [['--image', 'a'.repeat(300)], /the name is 300 characters \(at most 255\)/],
   [['--image', 'golang@sha256:short'], /^--image/],
   [[...IMG, '--dns', 'dns.corp'], /^--dns "dns.corp" is not an IP/],
   [[...IMG, '--dns', '10.0.0'], /^--dns/],
