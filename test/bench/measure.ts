@@ -8,7 +8,7 @@ import type { Report } from '../../src/model.js';
 import { BIN } from '../helpers/cli.js';
 import { docker } from '../helpers/engine.js';
 import { TEST_LABEL } from '../helpers/lab.js';
-import { resolvConfFor } from './resolv.js';
+import { resolvConfFor } from '../helpers/cli.js';
 
 /** Progress and diagnostics go to stderr: stdout carries the table only. */
 export const note = (msg: string): void => void process.stderr.write(`bench: ${msg}\n`);

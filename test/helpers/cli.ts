@@ -34,7 +34,7 @@ export interface CliOptions {
 }
 
 /** A resolv.conf naming one server, written once per server. */
-function resolvConfFor(server: string): string {
+export function resolvConfFor(server: string): string {
   const dir = join(tmpdir(), 'gmd-test-resolv');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `resolv.${server.replace(/[^0-9a-f.]/gi, '_')}.conf`);
