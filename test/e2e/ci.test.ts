@@ -107,4 +107,19 @@ test('GitLab CI snippet: a JUnit report with a testcase per check and the failur
   assert.ok(failing, xml.slice(0, 3000));
 });
 
+test('config-file thresholds: a TLS handshake over the limit warns tls.slow; --fail-on warn (from the file) turns it into exit 1', async ({ lab, dir }) => {
+  const p = repository(lab, dir, 'thresholds', null);
+  writeFileSync(join(p, '.gomod-doctor.yaml'), `${readFileSync(join(p, '.gomod-doctor.yaml'), 'utf8')}thresholds:\n  tlsMs: 1\n`);
+  const r = await runCli(['--format', 'json', '--no-fetch'], { cwd: p, timeoutMs: 90_000 });
+  assert.is(r.code, 0, r.stderr);
+  const slow = (JSON.parse(r.stdout) as { checks: Array<{ id: string; status: string; cause: string | null; summary: string }> }).checks.find((c) => c.id === 'tls.handshake')!;
+  assert.equal([slow.status, slow.cause], ['warn', 'tls.slow']);
+  assert.match(slow.summary, 'over the 1 ms this repository allows for a TLS handshake (thresholds.tlsMs)');
+  writeFileSync(join(p, '.gomod-doctor.yaml'), `${readFileSync(join(p, '.gomod-doctor.yaml'), 'utf8')}failOn: warn\n`);
+  const strict = await runCli(['--format', 'list', '--no-fetch'], { cwd: p, timeoutMs: 90_000 });
+  assert.is(strict.code, 1, strict.stdout);
+  const relaxed = await runCli(['--format', 'list', '--no-fetch', '--fail-on', 'fail'], { cwd: p, timeoutMs: 90_000 });
+  assert.is(relaxed.code, 0, 'the flag wins over the file');
+});
+
 test.run();

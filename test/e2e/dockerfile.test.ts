@@ -230,6 +230,22 @@ test('--mode build: works in a container, fails in the build: the build has no H
   assert.match(r.report.summary.verdict, /Works in a container, fails in the build/);
 });
 
+test('--mode build: a step of the user\'s Dockerfile that fails stops the build before go runs (build.failed); BuildKit-only syntax is a skip that says so', async ({ dir }) => {
+  const failing = project(dir, 'build-fails', `FROM ${BASE_TAG}\nRUN echo "apk: temporary error (try again later)" && exit 3\nCOPY go.mod go.sum ./\nRUN go mod download\n`);
+  const r = await runJson(['-f', join(failing, 'Dockerfile'), '--context', failing, '--network', 'none', '--no-default-targets', '--no-host', '--no-fetch', '--timeout', '2', '--mode', 'build'], { timeoutMs: 120_000 });
+  const step = r.report.checks.find((c) => c.id === 'build.step')!;
+  assert.equal([step.status, step.cause], ['fail', 'build.failed']);
+  assert.match(step.summary, /the build fails at `RUN echo .*exit 3`, before the go command runs: .*returned a non-zero code: 3/);
+  assert.ok(JSON.stringify(step.evidence).includes('temporary error'), 'the failing step\'s output is in the evidence');
+  assert.is(r.report.summary.layer, 'build');
+
+  const secret = project(dir, 'build-secret', `FROM ${BASE_TAG}\nRUN --mount=type=secret,id=netrc,target=/root/.netrc git config --global url.x.insteadOf y\nCOPY go.mod go.sum ./\nRUN go mod download\n`);
+  const s = await runJson(['-f', join(secret, 'Dockerfile'), '--context', secret, '--network', 'none', '--no-default-targets', '--no-host', '--no-fetch', '--timeout', '2', '--mode', 'build'], { timeoutMs: 120_000 });
+  const skip = s.report.checks.find((c) => c.id === 'build.step')!;
+  assert.equal([skip.status, skip.cause], ['skip', null]);
+  assert.match(skip.summary, /the classic builder cannot build this stage: .*--mount=type=secret/);
+});
+
 // Docker's own Go sample (docs.docker.com "Build your Go image", docker-gs-ping), multi-stage form, verbatim.
 const DOCKER_GS_PING = `# syntax=docker/dockerfile:1
 
