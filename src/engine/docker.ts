@@ -77,6 +77,7 @@ export class DockerEngine implements Engine {
   private readonly endpoint: string;
   private readonly live = new Map<string, Docker.Container>();
   private nanoCpus: number | null = null;
+  private infoOnce: Promise<unknown> | null = null;
   /** Builds in flight, by run id: Ctrl-C aborts them and removes what they made. */
   private readonly liveBuilds = new Map<string, AbortController>();
 
@@ -89,11 +90,17 @@ export class DockerEngine implements Engine {
     this.docker = docker ?? new Docker(where.dockerodeOptions as Docker.DockerOptions);
   }
 
+  /** GET /info, asked once per run (the facts and the CPU bound both read it); null when it does not answer. */
+  private engineInfo(): Promise<unknown> {
+    this.infoOnce ??= this.call('info', (abortSignal) => (this.docker.info as (o: object) => Promise<unknown>).call(this.docker, { abortSignal }), PING_MS).catch(() => null);
+    return this.infoOnce;
+  }
+
   /** The engine's own settings; null when even /info does not answer. Never throws. */
   async engineFacts(): Promise<EngineEvidence | null> {
     const quiet = <T>(what: string, work: (signal: AbortSignal) => Promise<T>) => this.call(what, work, PING_MS).catch(() => null);
     const [info, version, builder, bridge, route] = await Promise.all([
-      quiet('info', (abortSignal) => (this.docker.info as (o: object) => Promise<unknown>).call(this.docker, { abortSignal })),
+      this.engineInfo(),
       quiet('version', (abortSignal) => (this.docker.version as (o: object) => Promise<unknown>).call(this.docker, { abortSignal })),
       pingBuilderVersion(this.docker.modem as unknown as DialModem, PING_MS),
       quiet('inspect network bridge', (abortSignal) => (this.docker.getNetwork('bridge').inspect as (o: object) => Promise<unknown>).call(this.docker.getNetwork('bridge'), { abortSignal })),
@@ -192,7 +199,7 @@ export class DockerEngine implements Engine {
    */
   private async cpuLimit(): Promise<number> {
     if (this.nanoCpus === null) {
-      const info = (await this.call('info', (abortSignal) => (this.docker.info as (o: object) => Promise<{ NCPU?: number }>).call(this.docker, { abortSignal }), PING_MS).catch(() => null)) as { NCPU?: number } | null;
+      const info = (await this.engineInfo()) as { NCPU?: number } | null;
       const ncpu = typeof info?.NCPU === 'number' && info.NCPU > 0 ? info.NCPU : 1;
       this.nanoCpus = Math.min(2, ncpu) * 1_000_000_000;
     }
