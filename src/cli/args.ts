@@ -60,7 +60,8 @@ function configEnv(cfg: DoctorConfig): string[] {
   return Array.isArray(cfg.env) ? cfg.env : Object.entries(cfg.env).map(([k, v]) => `${k}=${v}`);
 }
 
-export function parseArgs(argv: string[], io: ArgsIo): ParsedArgs {
+/** VERSION, when given, answers --version. */
+export function parseArgs(argv: string[], io: ArgsIo, version?: string): ParsedArgs {
   let output = '';
   const parser = yargs(argv)
     .scriptName('gomod-doctor')
@@ -116,7 +117,7 @@ export function parseArgs(argv: string[], io: ArgsIo): ParsedArgs {
     .epilogue('Exit codes: 0 nothing failed, 1 a check failed (or warned, with --fail-on warn), 2 bad usage or config, 3 the probes could not run, 130 interrupted.')
     .strict()
     .help()
-    .version(false)
+    .version(version ?? 'unknown')
     .wrap(Math.min(100, process.stdout.columns || 100))
     .exitProcess(false)
     .fail((msg, err) => {
@@ -125,7 +126,7 @@ export function parseArgs(argv: string[], io: ArgsIo): ParsedArgs {
   const a = parser.parseSync(argv, {}, (_err, _argv, out) => {
     output = out;
   });
-  if (a.help || output) return { kind: 'exit', code: 0, output };
+  if (a.help || a.version || output) return { kind: 'exit', code: 0, output };
   const command = a._.length ? String(a._[0]) : 'doctor';
   if (a._.length > 1 || !['doctor', 'report', 'explain'].includes(command)) {
     throw new UsageError(`unknown command ${JSON.stringify(String(a._[a._.length - 1]))}`, 'see gomod-doctor --help');

@@ -47,7 +47,7 @@ export async function run(io: CliIo): Promise<ExitCode> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    const parsed = parseArgs(io.argv, { env: io.env, readFile: (p) => readFileSync(p, 'utf8'), cwd: process.cwd(), exists: existsSync });
+    const parsed = parseArgs(io.argv, { env: io.env, readFile: (p) => readFileSync(p, 'utf8'), cwd: process.cwd(), exists: existsSync }, VERSION);
     if (parsed.kind === 'exit') {
       io.stdout.write(parsed.output.endsWith('\n') ? parsed.output : `${parsed.output}\n`);
       return ExitCode.Ok;

@@ -11,6 +11,9 @@ import { ImageMissing, ProbeFailed } from '../errors.js';
 import type { BuildStepEvidence, DockerfileEvidence, EngineEvidence, EnvVar, RawBlock, Evidence, FetchEvidence, PullEvidence, FsEvidence, HostEvidence, ImageFacts, ProbePlan, RepoEvidence, SumdbGetEvidence, TargetEvidence, TransferEvidence } from '../model.js';
 import type { DoctorOptions } from '../options.js';
 import { planProbes } from './plan.js';
+import createDebug from 'debug';
+
+const debug = createDebug('gomod-doctor:agent');
 
 export interface RunDeps {
   engine: Engine;
@@ -131,14 +134,17 @@ export async function collectEvidence(opts: DoctorOptions, deps: RunDeps, stageF
           if (ev.type === 'block') {
             blocks.set(ev.block.id, ev.block);
             if (ev.block.id.startsWith('target:')) {
+              debug('%s done', ev.block.id);
               finished.add(ev.block.id.slice('target:'.length));
               reportPending();
             }
           } else if (ev.type === 'ready' && !got.facts) {
+            debug('facts ready');
             got.facts = parseFacts(blocks, deps.now());
             try {
               got.plan = planProbes(opts, got.facts, env);
               resolveInput(encodePlan(got.plan));
+              debug('plan sent: %d targets', got.plan.targets.length);
               // The host's side of the comparison runs while the container probes.
               if (opts.hostProbes) hostRun = runHostProbes(opts, got.plan, deps);
               reportPending();

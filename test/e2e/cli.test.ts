@@ -52,6 +52,29 @@ test('an engine that accepts but never answers: exit 3 within the engine deadlin
   }
 });
 
+test('DOCKER_HOST=ssh:// to a server that is not sshd: ssh2, left out of the bundle, loads on demand and the error is one line', async () => {
+  const net = await import('node:net');
+  // Speaks an SSH banner, then garbage: the failure comes from inside ssh2's handshake.
+  const fake = net.createServer((c) => {
+    c.on('error', () => undefined);
+    c.write('SSH-2.0-OpenSSH_9.2p1 gomod-doctor-test\r\n');
+    c.on('data', () => c.end('garbage\r\n'));
+  });
+  await new Promise<void>((res) => fake.listen(0, '127.0.0.1', res));
+  const port = (fake.address() as { port: number }).port;
+  try {
+    const r = await runCli(['--image', BUSYBOX_TAG], { env: { DOCKER_HOST: `ssh://nobody@127.0.0.1:${port}` }, timeoutMs: 30_000 });
+    assert.is(r.code, 3);
+    assert.match(r.stderr, `no Docker engine answered at ssh://nobody@127.0.0.1:${port}`);
+    assert.match(r.stderr, /packet|handshake|protocol/i);
+    assert.not.match(r.stderr, 'DeprecationWarning');
+    assert.is(r.stderr.trim().split('\n').length, 2, r.stderr);
+    noStack(r.stderr);
+  } finally {
+    fake.close();
+  }
+});
+
 test('missing image that cannot be pulled: exit 3, names the image', async () => {
   const r = await runCli(['--image', 'gomod-doctor-fixture/does-not-exist:1']);
   assert.is(r.code, 3);
