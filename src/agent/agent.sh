@@ -147,15 +147,32 @@ creds() {
 mask() { sed 's#://[^/@[:space:]]*@#://***@#g'; }
 
 # --- phase 2: probes ----------------------------------------------------------------
-# Set CA to a bundle the TLS tools trust: the image's own roots plus --ca-cert's.
+# Set CA to a bundle the TLS tools trust: the image's own roots plus --ca-cert's (git
+# and the go command get this file). openssl and curl get the same roots as TLSCA/TLSDIR:
+# they parse their CA file on every start, and a 200 KB system bundle cost each TLS and
+# HTTP step 20-40 ms of CPU, more than the handshake it timed. When the bundle's directory
+# is OpenSSL's hashed store holding the same roots (as many hash links as certificates:
+# a certificate appended to the bundle by hand is not there), they look roots up in it
+# on demand and read only --ca-cert's file, or one root from the store (curl would
+# otherwise read its default bundle anyway).
 ca_bundle() {
   CA=
   for f in /etc/ssl/certs/ca-certificates.crt /etc/pki/tls/certs/ca-bundle.crt /etc/ssl/cert.pem; do
     [ -r "$f" ] && { CA=$f; break; }
   done
+  TLSCA=$CA; TLSDIR=
+  if [ -n "$CA" ]; then
+    d=${CA%/*}
+    ls "$d" 2>/dev/null | grep '^[0-9a-f]\{8\}\.[0-9][0-9]*$' >"$W/hashes"
+    one=$(head -n 1 "$W/hashes")
+    if [ -n "$one" ] && [ "$(wc -l <"$W/hashes" | tr -d ' ')" = "$(grep -c 'BEGIN CERTIFICATE' "$CA")" ]; then
+      TLSDIR=$d; TLSCA=$d/$one
+    fi
+  fi
   if [ -r "$AGENT_DIR/extra-ca.pem" ]; then
     { [ -n "$CA" ] && cat "$CA"; cat "$AGENT_DIR/extra-ca.pem"; } >"$W/ca.pem"
     CA="$W/ca.pem"
+    if [ -n "$TLSDIR" ]; then TLSCA="$AGENT_DIR/extra-ca.pem"; else TLSCA=$CA; fi
   fi
 }
 
@@ -227,12 +244,12 @@ probe_tls() { # key host port address
   case $4 in *:*) b="[$4]" ;; *) b=$4 ;; esac
   t0=$(now_ms)
   if have openssl; then
-    tool=openssl; CMD="openssl s_client -connect $b:$3 -servername $2 -verify_hostname $2${CA:+ -CAfile $CA}"
+    tool=openssl; CMD="openssl s_client -connect $b:$3 -servername $2 -verify_hostname $2${TLSCA:+ -CAfile $TLSCA}${TLSDIR:+ -CApath $TLSDIR}"
     bounded "$T" openssl s_client -connect "$b:$3" -servername "$2" -verify_hostname "$2" \
-      ${CA:+-CAfile "$CA"} </dev/null >"$W/$1.tls" 2>&1
+      ${TLSCA:+-CAfile "$TLSCA"} ${TLSDIR:+-CApath "$TLSDIR"} </dev/null >"$W/$1.tls" 2>&1
   elif have curl; then
     tool=curl; CMD="curl -sS -v -o /dev/null --noproxy '*' --connect-to $2:$3:$b:$3 https://$2:$3/"
-    bounded "$T" curl -sS -v -o /dev/null --max-time "$T" --noproxy '*' ${CA:+--cacert "$CA"} \
+    bounded "$T" curl -sS -v -o /dev/null --max-time "$T" --noproxy '*' ${TLSCA:+--cacert "$TLSCA"} ${TLSDIR:+--capath "$TLSDIR"} \
       --connect-to "$2:$3:$b:$3" "https://$2:$3/" >"$W/$1.tls" 2>&1
   elif have wget && have ssl_client; then
     tool=busybox-wget; CMD="wget -q -O /dev/null https://$2:$3/"
@@ -252,7 +269,7 @@ probe_http() { # key url proxy
     # The host decided, by Go's rules, whether this request goes through a proxy.
     if [ "$3" = - ]; then via=--noproxy; proxy='*'; else via=--proxy; proxy=$3; fi
     CMD=$(printf '%s' "curl -sS $via $proxy $2" | mask)
-    bounded "$T" curl -sS -o "$W/$1.body" --max-time "$T" "$via" "$proxy" ${CA:+--cacert "$CA"} \
+    bounded "$T" curl -sS -o "$W/$1.body" --max-time "$T" "$via" "$proxy" ${TLSCA:+--cacert "$TLSCA"} ${TLSDIR:+--capath "$TLSDIR"} \
       -w '\n@w %{http_code} %{time_starttransfer} %{time_total} %{http_connect}\n' "$2" >"$W/$1.http" 2>&1
   elif have wget; then
     tool=wget; if [ "$3" = - ]; then CMD="wget -S $2"; else CMD=$(printf '%s' "https_proxy=$3 wget -S $2" | mask); fi
@@ -332,7 +349,7 @@ probe_repo() {
   { echo "@gmd begin repo:$1"
     if [ "$2" = module ]; then
       if have curl; then
-        bounded "$T" curl -sS --max-time "$T" ${CA:+--cacert "$CA"} ${NETRC:+--netrc-file "$NETRC"} \
+        bounded "$T" curl -sS --max-time "$T" ${TLSCA:+--cacert "$TLSCA"} ${TLSDIR:+--capath "$TLSDIR"} ${NETRC:+--netrc-file "$NETRC"} \
           -o "$W/$1.disc" -w '%{http_code}' "https://$3?go-get=1" >"$W/$1.dcode" 2>"$W/$1.derr"
       elif have wget; then
         (bounded "$T" wget -q -O "$W/$1.disc" "https://$3?go-get=1") >"$W/$1.derr" 2>&1 && echo 200 >"$W/$1.dcode"
@@ -417,7 +434,7 @@ probe_xfer() {
     tool=curl
     if [ "$3" = - ]; then via=--noproxy; proxy='*'; else via=--proxy; proxy=$3; fi
     # curl's own --max-time first: it then flushes what arrived and prints its -w line.
-    bounded "$((${XB%.*} + 2))" curl -sS -o "$W/$1.data" -D "$W/$1.hdr" --max-time "$XB" "$via" "$proxy" ${CA:+--cacert "$CA"} \
+    bounded "$((${XB%.*} + 2))" curl -sS -o "$W/$1.data" -D "$W/$1.hdr" --max-time "$XB" "$via" "$proxy" ${TLSCA:+--cacert "$TLSCA"} ${TLSDIR:+--capath "$TLSDIR"} \
       -w '\n@w %{http_code} %{time_starttransfer}\n' "$2" >"$W/$1.xout" 2>&1
   elif have wget; then
     tool=wget

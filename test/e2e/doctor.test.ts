@@ -5,9 +5,11 @@
 import * as assert from 'uvu/assert';
 import { suite } from 'uvu';
 import { LABEL_TOOL } from '../../src/engine/types.js';
+import type { Report } from '../../src/model.js';
 import { runCli, runJson, row } from '../helpers/cli.js';
 import { docker } from '../helpers/engine.js';
-import { writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BUSYBOX_TAG, ensureDerivedImage, GOBUILDER_TAG } from '../helpers/fixtures.js';
@@ -157,6 +159,31 @@ test('unknown CA: the certificate kind, the issuer and the update-ca-certificate
   assert.match(tls.fix ?? '', 'update-ca-certificates');
   assert.is(row(r.report, 'http.goproxy', target).status, 'skip');
   assert.match(r.report.summary.verdict, 'does not trust');
+});
+
+test("the image's own trust: a CA installed with update-ca-certificates (hashed store) and one appended to the bundle by hand both pass", async ({ lab }) => {
+  // The TLS tools read the hashed store when it holds the bundle's roots, else the bundle.
+  const pem = readFileSync(lab.caFile, 'utf8').trim().split('\n');
+  const printf = `printf '%s\\n' '${pem.join("' '")}'`;
+  const id = createHash('sha256').update(pem.join('\n')).digest('hex').slice(0, 12);
+  const installed = await ensureDerivedImage(`gomod-doctor-fixture/gobuilder-ca-installed:${id}`, `FROM ${GOBUILDER_TAG}\nRUN ${printf} > /usr/local/share/ca-certificates/lab.crt && update-ca-certificates`);
+  const appended = await ensureDerivedImage(`gomod-doctor-fixture/gobuilder-ca-appended:${id}`, `FROM ${GOBUILDER_TAG}\nRUN ${printf} >> /etc/ssl/certs/ca-certificates.crt`);
+  try {
+    const target = 'proxy.golang.org:443';
+    const tlsCmd = (report: Report) => report.raw?.find((b) => b.id.startsWith('tls:'))?.kv.find(([k]) => k === 'cmd')?.[1] ?? '';
+    const args = ['--dns', lab.gateway, '--no-default-targets', '--probe', 'https://proxy.golang.org', '--no-host', '--no-fetch', '-v'];
+    const a = await runJson(['--image', installed, ...args]);
+    assert.is(row(a.report, 'tls.handshake', target).status, 'pass', row(a.report, 'tls.handshake', target).summary);
+    assert.is(row(a.report, 'http.goproxy', 'https://proxy.golang.org').status, 'pass');
+    assert.match(tlsCmd(a.report), '-CApath /etc/ssl/certs');
+    const b = await runJson(['--image', appended, ...args]);
+    assert.is(row(b.report, 'tls.handshake', target).status, 'pass', row(b.report, 'tls.handshake', target).summary);
+    assert.is(row(b.report, 'http.goproxy', 'https://proxy.golang.org').status, 'pass');
+    assert.match(tlsCmd(b.report), '-CAfile /etc/ssl/certs/ca-certificates.crt');
+    assert.not.match(tlsCmd(b.report), '-CApath');
+  } finally {
+    for (const tag of [installed, appended]) await docker().getImage(tag).remove({ force: true }).catch(() => undefined);
+  }
 });
 
 test('without --ca-cert the intercepted proxy is an unknown authority too', async ({ lab }) => {
