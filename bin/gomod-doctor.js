@@ -4,4 +4,8 @@
 process.noDeprecation = true;
 const { run } = await import('../dist/src/cli/main.js');
 
-process.exitCode = await run({ argv: process.argv.slice(2), env: process.env, stdout: process.stdout, stderr: process.stderr });
+const code = await run({ argv: process.argv.slice(2), env: process.env, stdout: process.stdout, stderr: process.stderr });
+// Exit once the output is flushed: a request to an engine that stopped answering cannot
+// always be cancelled (dockerode passes no abort signal for image and network inspects),
+// and its socket must not keep the process alive after the answer is printed.
+process.stderr.write('', () => process.stdout.write('', () => process.exit(code)));

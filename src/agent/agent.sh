@@ -10,9 +10,13 @@
 # pass for a marker. The agent measures; it never judges.
 
 set -f # no globbing anywhere: values from the plan and the image are data
+# The host runs this script as `sh -c SCRIPT /.gomod-doctor/agent.sh` and copies the files
+# it hands over (extra-ca.pem, netrc, git-token, ssh-key) into that directory while the
+# facts run; they are there before the plan arrives. (A --mode build step runs the file.)
 AGENT_DIR=$(dirname "$0")
-W="$AGENT_DIR/w.$$"
-mkdir -p "$W" 2>/dev/null || { W=$(mktemp -d 2>/dev/null) || W=/tmp/gmd.$$; mkdir -p "$W"; }
+# The work directory: a fresh temporary directory, removed on exit.
+W=$(mktemp -d 2>/dev/null) || { W=/tmp/gmd.$$; mkdir -m 700 "$W" 2>/dev/null; } || { W="$AGENT_DIR/w.$$"; mkdir -p "$W" 2>/dev/null; } || {
+  echo "gomod-doctor agent: no writable temporary directory (/tmp) for $(id -un 2>/dev/null || id -u)" >&2; exit 3; }
 trap 'rm -rf "$W"' EXIT
 
 have() { command -v "$1" >/dev/null 2>&1; }
@@ -62,12 +66,30 @@ raw() {
     printf '%s %s\n' "$pre" "$line"
   done <"$1"
 }
-# emit FILE: print a finished block. Jobs run in parallel, so a mkdir lock keeps
-# blocks whole on the shared stdout.
+# emit FILE: print a finished block whole. Phase 2's jobs run in parallel: each hands
+# its block's name to one printer through a FIFO (a short line is one atomic write), so
+# no job waits for another's output. Without mkfifo, a mkdir lock keeps blocks whole
+# (polling for it cost a job up to 100 ms with 10 jobs at once).
+PRINTER=
 emit() {
+  if [ -n "$PRINTER" ]; then echo "$1" >&9; return; fi
   while ! mkdir "$W/lock" 2>/dev/null; do sleep 0.01 2>/dev/null || sleep 1; done
   cat "$1"
   rmdir "$W/lock"
+}
+# The printer reads until every writer of the FIFO is gone: the jobs (fd 9 is inherited)
+# and this shell, which closes its end in stop_printer.
+start_printer() {
+  have mkfifo && mkfifo -m 600 "$W/q" 2>/dev/null || return 0
+  while IFS= read -r f; do cat "$f"; done <"$W/q" &
+  PRINTER=$!
+  exec 9>"$W/q"
+}
+stop_printer() {
+  [ -n "$PRINTER" ] || return 0
+  exec 9>&-
+  wait "$PRINTER"
+  PRINTER=
 }
 
 # --- phase 1: facts ---------------------------------------------------------------
@@ -103,7 +125,7 @@ facts() {
   creds
   echo "@gmd begin goenv"
   if have go; then
-    (cd "$AGENT_DIR" && bounded "$T" go env -json) >"$W/goenv" 2>&1
+    (cd "$W" && bounded "$T" go env -json) >"$W/goenv" 2>&1
     echo "@gmd kv rc $?"
     raw "$W/goenv" 400
   else
@@ -125,11 +147,11 @@ creds() {
       $0 == "default" { print "@gmd kv netrc_default 1" }'
   fi
   if have git; then
-    (cd "$AGENT_DIR" && git config --get-all credential.helper 2>/dev/null) | while IFS= read -r v; do
+    (cd "$W" && git config --get-all credential.helper 2>/dev/null) | while IFS= read -r v; do
       # A helper may be an inline script holding a token: name it, never print it.
       case $v in '!'*) echo "@gmd kv cred_helper (inline command)" ;; '') ;; *) echo "@gmd kv cred_helper ${v%% *}" ;; esac
     done
-    (cd "$AGENT_DIR" && git config --get-regexp '^url\..*\.insteadof$' 2>/dev/null) | mask | while read -r k v; do
+    (cd "$W" && git config --get-regexp '^url\..*\.insteadof$' 2>/dev/null) | mask | while read -r k v; do
       k=${k#url.}; echo "@gmd kv insteadof ${k%.[iI][nN][sS][tT][eE][aA][dD][oO][fF]} $v"
     done
   fi
@@ -138,8 +160,6 @@ creds() {
   done
   { [ -s "$h/.ssh/known_hosts" ] || [ -s /etc/ssh/ssh_known_hosts ]; } && echo "@gmd kv known_hosts 1"
   [ -n "${SSH_AUTH_SOCK-}" ] && [ -S "$SSH_AUTH_SOCK" ] && echo "@gmd kv ssh_agent 1"
-  [ -r "$AGENT_DIR/netrc" ] && echo "@gmd kv handed_netrc 1"
-  [ -r "$AGENT_DIR/ssh-key" ] && echo "@gmd kv handed_ssh_key 1"
   echo "@gmd end creds"
 }
 
@@ -155,7 +175,7 @@ mask() { sed 's#://[^/@[:space:]]*@#://***@#g'; }
 # a certificate appended to the bundle by hand is not there), they look roots up in it
 # on demand and read only --ca-cert's file, or one root from the store (curl would
 # otherwise read its default bundle anyway).
-ca_bundle() {
+system_roots() {
   CA=
   for f in /etc/ssl/certs/ca-certificates.crt /etc/pki/tls/certs/ca-bundle.crt /etc/ssl/cert.pem; do
     [ -r "$f" ] && { CA=$f; break; }
@@ -164,11 +184,14 @@ ca_bundle() {
   if [ -n "$CA" ]; then
     d=${CA%/*}
     ls "$d" 2>/dev/null | grep '^[0-9a-f]\{8\}\.[0-9][0-9]*$' >"$W/hashes"
-    one=$(head -n 1 "$W/hashes")
-    if [ -n "$one" ] && [ "$(wc -l <"$W/hashes" | tr -d ' ')" = "$(grep -c 'BEGIN CERTIFICATE' "$CA")" ]; then
+    one=; n=0; while read -r h; do [ -z "$one" ] && one=$h; n=$((n + 1)); done <"$W/hashes"
+    if [ -n "$one" ] && [ "$n" = "$(grep -c 'BEGIN CERTIFICATE' "$CA")" ]; then
       TLSDIR=$d; TLSCA=$d/$one
     fi
   fi
+}
+# with_extra_ca: add --ca-cert's file (copied in after the start) to the roots.
+with_extra_ca() {
   if [ -r "$AGENT_DIR/extra-ca.pem" ]; then
     { [ -n "$CA" ] && cat "$CA"; cat "$AGENT_DIR/extra-ca.pem"; } >"$W/ca.pem"
     CA="$W/ca.pem"
@@ -206,12 +229,17 @@ probe_dns() { # key host
     raw "$W/$1.raw"
     echo "@gmd end dns:$1"; } >"$out"
   emit "$out"
-  # Addresses for the next step, in the resolver's order.
+  # Addresses for the next step, in the resolver's order, each once (getent prints three
+  # lines per address). Shell builtins: every fork costs, times every target, at once.
   if [ "$tool" = nslookup ]; then
-    sed -n '/^Name:/,$ s/^Address:[[:space:]]*\([0-9a-fA-F.:]*\)$/\1/p' "$W/$1.raw"
+    sed -n '/^Name:/,$ s/^Address:[[:space:]]*\([0-9a-fA-F.:]*\)$/\1/p' "$W/$1.raw" >"$W/$1.found"
   else
-    while read -r a _; do echo "$a"; done <"$W/$1.raw"
-  fi | awk '!seen[$0]++' >"$W/$1.addrs" 2>/dev/null || true
+    cp "$W/$1.raw" "$W/$1.found"
+  fi
+  seen=' '
+  while read -r a _; do
+    case $seen in *" $a "*) ;; *) [ -n "$a" ] && { seen="$seen$a "; echo "$a"; } ;; esac
+  done <"$W/$1.found" >"$W/$1.addrs"
 }
 
 probe_tcp_one() { # key idx address port
@@ -221,23 +249,36 @@ probe_tcp_one() { # key idx address port
   else tool=none; false; fi
   rc=$?; t1=$(now_ms)
   # One line per attempt, the tool's last message at its end (attempts run in parallel).
-  msg=$(tail -n 1 "$W/$1.tcp$2" 2>/dev/null)
-  echo "@gmd kv attempt $2 $3 $4 $rc $((t1 - t0)) $tool $msg" >"$W/$1.tcpres$2"
+  msg=; while IFS= read -r l || [ -n "$l" ]; do msg=$l; done <"$W/$1.tcp$2"
+  printf '@gmd kv attempt %s %s %s %s %s %s %s\n' "$2" "$3" "$4" "$rc" "$((t1 - t0))" "$tool" "$msg" >"$W/$1.tcpres$2"
 }
 
 probe_tcp() { # key port -> sets CONNECTED to the first address that connected
+  # The first two IPv4 and the first two IPv6 addresses, in that order.
+  v4=; v6=; n4=0; n6=0
+  while read -r a; do
+    case $a in
+      *:*) [ "$n6" -lt 2 ] && { v6="$v6 $a"; n6=$((n6 + 1)); } ;;
+      ?*) [ "$n4" -lt 2 ] && { v4="$v4 $a"; n4=$((n4 + 1)); } ;;
+    esac
+  done <"$W/$1.addrs"
   i=0
-  for a in $(grep -v : "$W/$1.addrs" | head -n 2) $(grep : "$W/$1.addrs" | head -n 2); do
+  for a in $v4 $v6; do
     case $a in *:*) b="[$a]" ;; *) b=$a ;; esac
     probe_tcp_one "$1" "$i" "$a" "$2" "$b" &
     i=$((i + 1))
   done
   wait
-  { echo "@gmd begin tcp:$1"; j=0
-    while [ "$j" -lt "$i" ]; do cat "$W/$1.tcpres$j"; j=$((j + 1)); done
-    echo "@gmd end tcp:$1"; } >"$W/$1.tcpblock"
-  emit "$W/$1.tcpblock"
-  CONNECTED=$(awk '$2 == "kv" && $3 == "attempt" && $7 == 0 { print $5; exit }' "$W/$1.tcpblock")
+  CONNECTED=; tk=$1
+  { echo "@gmd begin tcp:$tk"; j=0
+    while [ "$j" -lt "$i" ]; do
+      IFS= read -r line <"$W/$tk.tcpres$j"; printf '%s\n' "$line"
+      # @gmd kv attempt IDX ADDRESS PORT RC ...
+      set -- $line; [ -z "$CONNECTED" ] && [ "$7" = 0 ] && CONNECTED=$5
+      j=$((j + 1))
+    done
+    echo "@gmd end tcp:$tk"; } >"$W/$tk.tcpblock"
+  emit "$W/$tk.tcpblock"
 }
 
 probe_tls() { # key host port address
@@ -268,7 +309,7 @@ probe_http() { # key url proxy
     tool=curl
     # The host decided, by Go's rules, whether this request goes through a proxy.
     if [ "$3" = - ]; then via=--noproxy; proxy='*'; else via=--proxy; proxy=$3; fi
-    CMD=$(printf '%s' "curl -sS $via $proxy $2" | mask)
+    CMD="curl -sS $via $proxy $2"; case $CMD in *@*) CMD=$(printf '%s' "$CMD" | mask) ;; esac
     bounded "$T" curl -sS -o "$W/$1.body" --max-time "$T" "$via" "$proxy" ${TLSCA:+--cacert "$TLSCA"} ${TLSDIR:+--capath "$TLSDIR"} \
       -w '\n@w %{http_code} %{time_starttransfer} %{time_total} %{http_connect}\n' "$2" >"$W/$1.http" 2>&1
   elif have wget; then
@@ -472,14 +513,23 @@ probe_target() {
 T=5; TI=5
 facts
 echo "@gmd ready"
+system_roots
+start_printer
 
-ca_bundle
-EXTRA_CA=; [ -r "$AGENT_DIR/extra-ca.pem" ] && EXTRA_CA=1
-NETRC=; [ -r "$AGENT_DIR/netrc" ] && { netrc_helper; NETRC="$W/netrc"; }
-SSHKEY=; [ -r "$AGENT_DIR/ssh-key" ] && { (umask 077; cp "$AGENT_DIR/ssh-key" "$W/ssh-key"); SSHKEY="$W/ssh-key"; }
+# The handed files: the host copies them while the facts run, and writes the plan after.
+handed() {
+  with_extra_ca
+  EXTRA_CA=; [ -r "$AGENT_DIR/extra-ca.pem" ] && EXTRA_CA=1
+  NETRC=; [ -r "$AGENT_DIR/netrc" ] && { netrc_helper; NETRC="$W/netrc"; }
+  SSHKEY=; [ -r "$AGENT_DIR/ssh-key" ] && { (umask 077; cp "$AGENT_DIR/ssh-key" "$W/ssh-key"); SSHKEY="$W/ssh-key"; }
+}
+
+setup=
+JOBS=
 while read -r kind a b c d e f; do
+  [ -z "$setup" ] && { setup=1; handed; }
   case $kind in
-    timeout) T=$a; TI=$b; TF=${c:-$a} ;;
+    timeout) T=$a; TI=$b; TF=${c:-$a}; continue ;;
     target) probe_target "$a" "$b" "$c" "$d" "$e" "$f" & ;;
     fs) probe_fs "$a" "$b" "$c" & ;;
     repo) probe_repo "$a" "$b" "$c" "$d" & ;;
@@ -487,7 +537,11 @@ while read -r kind a b c d e f; do
     get) probe_http "$a" "$b" "$c" & ;;
     xfer) probe_xfer "$a" "$b" "$c" "$d" & ;;
     go) break ;;
+    *) continue ;;
   esac
+  JOBS="$JOBS $!"
 done
-wait
+# The jobs, not the printer: it ends only once this shell has closed the FIFO.
+[ -n "$JOBS" ] && wait $JOBS
+stop_printer
 echo "@gmd done"

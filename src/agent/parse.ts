@@ -116,8 +116,9 @@ export function parseCredentials(block: Block | undefined): CredentialFacts {
     sshKeys: all('ssh_key'),
     knownHostsFile: has('known_hosts'),
     sshAgent: has('ssh_agent'),
-    handedNetrc: has('handed_netrc'),
-    handedSshKey: has('handed_ssh_key'),
+    // What the host handed over is the host's to say (run.ts): the files arrive after the facts.
+    handedNetrc: false,
+    handedSshKey: false,
   };
 }
 

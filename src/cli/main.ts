@@ -117,6 +117,7 @@ export async function run(io: CliIo): Promise<ExitCode> {
   } catch (err) {
     return reportError(err, io.stderr, debugMode);
   } finally {
+    engine?.close();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }

@@ -191,7 +191,7 @@ export interface DialModem {
  * The Builder-Version header of GET /_ping ("2" BuildKit, "1" classic), which dockerode's
  * ping() drops: a streamed dial hands back the response itself. Null when absent or on error.
  */
-export function pingBuilderVersion(modem: DialModem, ms = 5000): Promise<string | null> {
+export function pingBuilderVersion(modem: DialModem, ms = 5000, cancel?: AbortSignal): Promise<string | null> {
   return new Promise((resolve) => {
     const abort = new AbortController();
     const timer = setTimeout(() => {
@@ -202,6 +202,7 @@ export function pingBuilderVersion(modem: DialModem, ms = 5000): Promise<string 
       clearTimeout(timer);
       resolve(value);
     };
+    cancel?.addEventListener('abort', () => (abort.abort(), done(null)), { once: true });
     try {
       modem.dial({ path: '/_ping', method: 'GET', isStream: true, statusCodes: { 200: true }, abortSignal: abort.signal }, (err, res) => {
         if (err || !res) return done(null);

@@ -42,7 +42,10 @@ const PULL_MS = 10 * 60_000;
 const STALE_MS = 60 * 60_000;
 
 
-/** The agent directory and files as an in-memory tar for putArchive. */
+/** Where the handed files go in the probe container ($0's directory for the agent). */
+export const AGENT_DIR = '/.gomod-doctor';
+
+/** The agent directory and the handed files as an in-memory tar for putArchive. */
 export async function agentArchive(files: AgentFile[]): Promise<Buffer> {
   const pack = tar.pack();
   const chunks: Buffer[] = [];
@@ -52,8 +55,9 @@ export async function agentArchive(files: AgentFile[]): Promise<Buffer> {
     pack.on('error', reject);
   });
   // World-writable and sticky, like /tmp: the agent runs as the image user, whoever that is.
-  pack.entry({ name: '.gomod-doctor/', type: 'directory', mode: 0o1777 });
-  for (const f of files) pack.entry({ name: `.gomod-doctor/${f.name}`, mode: f.mode }, f.content);
+  const dir = AGENT_DIR.slice(1);
+  pack.entry({ name: `${dir}/`, type: 'directory', mode: 0o1777 });
+  for (const f of files) pack.entry({ name: `${dir}/${f.name}`, mode: f.mode }, f.content);
   pack.finalize();
   await done;
   return Buffer.concat(chunks);
@@ -78,6 +82,9 @@ export class DockerEngine implements Engine {
   private readonly live = new Map<string, Docker.Container>();
   private nanoCpus: number | null = null;
   private infoOnce: Promise<unknown> | null = null;
+  private versionOnce: Promise<Docker.DockerVersion> | null = null;
+  /** Aborted by close(): the calls of a run go out together, and an error ends the run before some return. */
+  private readonly closing = new AbortController();
   /** Builds in flight, by run id: Ctrl-C aborts them and removes what they made. */
   private readonly liveBuilds = new Map<string, AbortController>();
 
@@ -96,13 +103,19 @@ export class DockerEngine implements Engine {
     return this.infoOnce;
   }
 
+  /** GET /version, asked once per run (info() and the engine facts both read it). */
+  private engineVersion(): Promise<Docker.DockerVersion> {
+    this.versionOnce ??= this.call('version', (abortSignal) => (this.docker.version as (o: object) => Promise<Docker.DockerVersion>).call(this.docker, { abortSignal }), PING_MS);
+    return this.versionOnce;
+  }
+
   /** The engine's own settings; null when even /info does not answer. Never throws. */
   async engineFacts(): Promise<EngineEvidence | null> {
     const quiet = <T>(what: string, work: (signal: AbortSignal) => Promise<T>) => this.call(what, work, PING_MS).catch(() => null);
     const [info, version, builder, bridge, route] = await Promise.all([
       this.engineInfo(),
-      quiet('version', (abortSignal) => (this.docker.version as (o: object) => Promise<unknown>).call(this.docker, { abortSignal })),
-      pingBuilderVersion(this.docker.modem as unknown as DialModem, PING_MS),
+      this.engineVersion().catch(() => null),
+      pingBuilderVersion(this.docker.modem as unknown as DialModem, PING_MS, this.closing.signal),
       quiet('inspect network bridge', (abortSignal) => (this.docker.getNetwork('bridge').inspect as (o: object) => Promise<unknown>).call(this.docker.getNetwork('bridge'), { abortSignal })),
       hostRouteMtu(),
     ]);
@@ -120,7 +133,15 @@ export class DockerEngine implements Engine {
 
   private call<T>(what: string, work: (signal: AbortSignal) => Promise<T>, ms = CALL_MS): Promise<T> {
     debug('%s', what);
-    return withDeadline(ms, work, () => new EngineUnavailable(`the Docker engine at ${this.endpoint} did not answer ${what} within ${ms / 1000} s`));
+    return withDeadline(
+      ms,
+      (signal) => work(AbortSignal.any([signal, this.closing.signal])),
+      () => new EngineUnavailable(`the Docker engine at ${this.endpoint} did not answer ${what} within ${ms / 1000} s`),
+    );
+  }
+
+  close(): void {
+    this.closing.abort();
   }
 
   async networkMtu(network: string | null): Promise<number | null> {
@@ -137,7 +158,7 @@ export class DockerEngine implements Engine {
 
   async info(): Promise<EngineInfo> {
     try {
-      const v = await this.call('version', (abortSignal) => (this.docker.version as (o: object) => Promise<Docker.DockerVersion>).call(this.docker, { abortSignal }), PING_MS);
+      const v = await this.engineVersion();
       return { endpoint: this.endpoint, version: v.Version, apiVersion: v.ApiVersion, os: v.Os, arch: v.Arch };
     } catch (err) {
       throw err instanceof EngineUnavailable ? err : this.unavailable(err);
@@ -220,8 +241,10 @@ export class DockerEngine implements Engine {
         _query: spec.platform ? { platform: spec.platform } : {},
         abortSignal,
         Image: spec.image,
+        // The script itself is the command: no copy before the start. $0 names the
+        // directory the handed files are copied to.
         Entrypoint: ['/bin/sh'],
-        Cmd: ['/.gomod-doctor/agent.sh'],
+        Cmd: ['-c', spec.script, `${AGENT_DIR}/agent.sh`],
         User: spec.user,
         Env: spec.env,
         WorkingDir: spec.workingDir ?? undefined,
@@ -255,8 +278,6 @@ export class DockerEngine implements Engine {
   }
 
   private async converse(container: Docker.Container, spec: AgentSpec, conversation: AgentConversation): Promise<AgentRunResult> {
-    const archive = await agentArchive(spec.files);
-    await this.call('copy agent', (abortSignal) => container.putArchive(archive, { path: '/', abortSignal } as never));
     const stream = (await this.call('attach', (abortSignal) =>
       container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true, abortSignal } as never),
     )) as NodeJS.ReadWriteStream;
@@ -282,13 +303,20 @@ export class DockerEngine implements Engine {
     } catch (err) {
       throw startFailure(spec, messageOf(err));
     }
-    conversation.input.then(
-      (text) => {
+    // The handed files are read only once the plan arrives: the copy runs beside the agent's
+    // facts phase instead of before the start (the engine holds the container during a start,
+    // so a copy cannot overlap the start itself).
+    const copied = spec.files.length
+      ? agentArchive(spec.files).then((archive) => this.call('copy files', (abortSignal) => container.putArchive(archive, { path: '/', abortSignal } as never)))
+      : Promise.resolve();
+    Promise.all([conversation.input, copied]).then(
+      ([text]) => {
         stream.write(text);
         stream.end();
       },
       () => stream.end(),
     );
+    await copied;
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), spec.deadlineMs)));
     const finished = (async () => {

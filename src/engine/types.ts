@@ -43,6 +43,9 @@ export interface AgentSpec {
   platform: string | null;
   /** Binds as docker run -v: what the user asked for (-v, --ssh-agent), nothing else. */
   binds: string[];
+  /** The agent script: the container's command (`sh -c SCRIPT /.gomod-doctor/agent.sh`). */
+  script: string;
+  /** Files handed to the agent (CA, credentials): copied into /.gomod-doctor once it runs. */
   files: AgentFile[];
   labels: Record<string, string>;
   /** Hard bound on the whole container lifetime. */
@@ -118,6 +121,8 @@ export interface Engine {
   networkMtu(network: string | null): Promise<number | null>;
   /** Force-remove every container this process still has (Ctrl-C). */
   abortAll(): Promise<void>;
+  /** The run is over: cancel calls still out (an engine that stopped answering must not hold the process). */
+  close(): void;
 }
 
 /** Labels on every container the doctor creates, so a sweep can find leftovers. */

@@ -44,8 +44,9 @@ export function describeProbes(opts: DoctorOptions, image: ImageConfig | null, e
   say(`Probe container (removed at the end): image ${opts.image}, user ${user || 'root'}${stage?.workdir ? `, workdir ${stage.workdir.value}` : ''}`);
   say(`  network ${opts.network ?? 'default bridge'}${opts.dns.length ? `, --dns ${opts.dns.join(' ')}` : ''}${opts.addHosts.length ? `, --add-host ${opts.addHosts.join(' ')}` : ''}`);
   say(`  no privileges (no-new-privileges), 512 MiB memory, 512 pids, at most 2 CPUs; mounts: ${[...opts.volumes, ...(opts.sshAgentSocket ? [`${opts.sshAgentSocket} (ssh agent socket)`] : [])].join(', ') || 'none'}`);
-  const files = ['agent.sh', ...(opts.caCertPem ? ['extra-ca.pem'] : []), ...(opts.netrcText ? ['netrc (credentials)'] : []), ...(opts.sshKeyText ? ['ssh-key (credentials)'] : [])];
-  say(`  copied into /.gomod-doctor: ${files.join(', ')}`);
+  const files = [...(opts.caCertPem ? ['extra-ca.pem'] : []), ...(opts.netrcText ? ['netrc (credentials)'] : []), ...(opts.sshKeyText ? ['ssh-key (credentials)'] : [])];
+  say(`  command: sh -c <the agent script> (a POSIX shell script; its work directory is a mktemp -d removed at its exit)`);
+  if (files.length) say(`  copied into /.gomod-doctor once it runs: ${files.join(', ')}`);
   say(`  environment: ${envVars.map((v) => v.name).join(' ') || 'the image\'s own'}`);
   say();
   say(`In the container, as ${user || 'root'} (each network step bounded by ${opts.timeoutMs / 1000} s):`);

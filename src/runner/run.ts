@@ -48,19 +48,24 @@ export function agentDeadlineMs(timeoutMs: number): number {
 export async function collectEvidence(opts: DoctorOptions, deps: RunDeps, stageFor: ((imageEnv: string[]) => DockerfileEvidence) | null = null): Promise<RunOutcome> {
   const { engine } = deps;
   deps.progress('connecting to the Docker engine');
-  const engineInfo = await engine.info();
+  // Everything before the create goes out at once, with the version call: the engine's
+  // facts, the sweep of killed runs' leftovers (never fails the run), the image. An engine
+  // that does not answer is reported by the version call.
+  const answered = engine.info();
   const engineFacts = engine.engineFacts();
-  // Leftovers of killed runs go while we look at the image; failures here never fail the run.
   const swept = engine.sweep().catch(() => 0);
-  deps.progress(`looking for image ${opts.image}`);
   const pullStarted = deps.now();
   let pulled = false;
+  const imageLookup = engine.ensureImage(opts.image, opts.platform, (p: PullProgress) => {
+    pulled = true;
+    deps.progress(`pulling ${opts.image}: ${p.status}${p.id ? ` ${p.id}` : ''}`);
+  });
+  imageLookup.catch(() => undefined); // awaited below, once the engine has answered
+  const engineInfo = await answered;
+  deps.progress(`looking for image ${opts.image}`);
   let image: ImageConfig;
   try {
-    image = await engine.ensureImage(opts.image, opts.platform, (p: PullProgress) => {
-      pulled = true;
-      deps.progress(`pulling ${opts.image}: ${p.status}${p.id ? ` ${p.id}` : ''}`);
-    });
+    image = await imageLookup;
   } catch (err) {
     // A Dockerfile's base image that cannot be pulled fails the build before Go is
     // involved: that is a finding (engine.pull), not a reason to stop.
@@ -115,10 +120,10 @@ export async function collectEvidence(opts: DoctorOptions, deps: RunDeps, stageF
       addHosts: opts.addHosts,
       platform: opts.platform,
       binds: [...opts.volumes, ...(opts.sshAgentSocket ? [`${opts.sshAgentSocket}:${sshAgentMount}`] : [])],
-      // Secrets live in the throwaway container's agent directory, never in an image layer;
-      // the agent copies them to 0600 files owned by the image user.
+      // Secrets live in the throwaway container's agent directory, never in an image layer
+      // or the container's command; the agent copies them to 0600 files owned by the image user.
+      script: deps.agentScript,
       files: [
-        { name: 'agent.sh', content: deps.agentScript, mode: 0o755 },
         ...(opts.caCertPem ? [{ name: 'extra-ca.pem', content: opts.caCertPem, mode: 0o644 }] : []),
         ...(opts.netrcText ? [{ name: 'netrc', content: opts.netrcText, mode: 0o644 }] : []),
         ...(opts.netrcText && opts.gitToken ? [{ name: 'git-token', content: `${opts.gitToken.user} ${opts.gitToken.token}\n`, mode: 0o644 }] : []),
@@ -138,9 +143,12 @@ export async function collectEvidence(opts: DoctorOptions, deps: RunDeps, stageF
               finished.add(ev.block.id.slice('target:'.length));
               reportPending();
             }
+          } else if (ev.type === 'done') {
+            debug('agent done');
           } else if (ev.type === 'ready' && !got.facts) {
             debug('facts ready');
-            got.facts = parseFacts(blocks, deps.now());
+            const parsed = parseFacts(blocks, deps.now());
+            got.facts = { ...parsed, credentials: { ...parsed.credentials, handedNetrc: opts.netrcText !== null, handedSshKey: opts.sshKeyText !== null } };
             try {
               got.plan = planProbes(opts, got.facts, env);
               resolveInput(encodePlan(got.plan));

@@ -28,12 +28,12 @@ Creds('every presence flag and name the agent reports', () => {
     ['netrc', '1'], ['netrc_machine', 'git.corp.example'], ['netrc_machine', 'github.com'], ['netrc_default', '1'],
     ['cred_helper', 'store'], ['cred_helper', '(inline command)'],
     ['insteadof', 'https://***@github.com/ https://github.com/'],
-    ['ssh_key', 'id_ed25519'], ['known_hosts', '1'], ['ssh_agent', '1'], ['handed_netrc', '1'], ['handed_ssh_key', '1'],
+    ['ssh_key', 'id_ed25519'], ['known_hosts', '1'], ['ssh_agent', '1'],
   ]));
   assert.equal(got, {
     netrcMachines: ['git.corp.example', 'github.com'], netrcDefault: true, credentialHelpers: ['store', '(inline command)'],
     insteadOf: [{ base: 'https://***@github.com/', prefix: 'https://github.com/' }], sshKeys: ['id_ed25519'],
-    knownHostsFile: true, sshAgent: true, handedNetrc: true, handedSshKey: true,
+    knownHostsFile: true, sshAgent: true, handedNetrc: false, handedSshKey: false,
   });
   // A .netrc without machine lines is still a .netrc.
   assert.equal(parseCredentials(block('creds', [['netrc', '1']])).netrcMachines, []);
