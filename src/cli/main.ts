@@ -40,9 +40,10 @@ export interface CliIo {
 export async function run(io: CliIo): Promise<ExitCode> {
   let debugMode = io.argv.includes('--debug');
   let engine: Engine | undefined;
+  let interrupted: Promise<void> | null = null;
   const onSignal = (signal: NodeJS.Signals) => {
     // Remove what we started, then leave with the conventional code.
-    void (engine?.abortAll() ?? Promise.resolve()).finally(() => process.exit(signal === 'SIGINT' ? ExitCode.Interrupted : 143));
+    interrupted = (engine?.abortAll() ?? Promise.resolve()).finally(() => process.exit(signal === 'SIGINT' ? ExitCode.Interrupted : 143));
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
@@ -117,6 +118,9 @@ export async function run(io: CliIo): Promise<ExitCode> {
   } catch (err) {
     return reportError(err, io.stderr, debugMode);
   } finally {
+    // Interrupted: the run may end first (its build or container was cut), but the exit is
+    // the handler's, once what we started is removed.
+    if (interrupted) await interrupted;
     engine?.close();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

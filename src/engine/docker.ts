@@ -309,11 +309,11 @@ export class DockerEngine implements Engine {
     const copied = spec.files.length
       ? agentArchive(spec.files).then((archive) => this.call('copy files', (abortSignal) => container.putArchive(archive, { path: '/', abortSignal } as never)))
       : Promise.resolve();
+    // The plan ends with its own `go` line: stdin stays open, because a socket proxy that
+    // does not pass a half-close on (e.g. one in front of a remote engine) would close the
+    // whole attach connection, output included.
     Promise.all([conversation.input, copied]).then(
-      ([text]) => {
-        stream.write(text);
-        stream.end();
-      },
+      ([text]) => void stream.write(text),
       () => stream.end(),
     );
     await copied;

@@ -94,7 +94,7 @@ export async function collectEvidence(opts: DoctorOptions, deps: RunDeps, stageF
   const reader = new WireReader();
   const blocks = new Map<string, Block>();
   // Assigned inside the stdout callback; the holder keeps TypeScript's narrowing honest.
-  const got: { facts: ImageFacts | null; plan: ProbePlan | null } = { facts: null, plan: null };
+  const got: { facts: ImageFacts | null; plan: ProbePlan | null; done: boolean } = { facts: null, plan: null, done: false };
   const finished = new Set<string>();
   let hostRun: Promise<HostEvidence | null> = Promise.resolve(null);
   let resolveInput!: (text: string) => void;
@@ -145,6 +145,7 @@ export async function collectEvidence(opts: DoctorOptions, deps: RunDeps, stageF
             }
           } else if (ev.type === 'done') {
             debug('agent done');
+            got.done = true;
           } else if (ev.type === 'ready' && !got.facts) {
             debug('facts ready');
             const parsed = parseFacts(blocks, deps.now());
@@ -170,6 +171,14 @@ export async function collectEvidence(opts: DoctorOptions, deps: RunDeps, stageF
     const why = result.timedOut ? 'did not report within the deadline' : `exited (code ${result.exitCode}) before reporting`;
     const tail = result.stderrTail.trim().split('\n').slice(-2).join(' ').slice(0, 300);
     throw new ProbeFailed(`the probe agent ${why}${tail ? `: ${tail}` : ''}`);
+  }
+  // Output that ends before `@gmd done`, with no deadline expired: the agent was killed
+  // (out of memory, a signal) or the engine cut the stream. Unmeasured rows would read as
+  // a clean bill of health; say what happened instead.
+  if (!got.done && !result.timedOut) {
+    const tail = result.stderrTail.trim().split('\n').slice(-2).join(' ').slice(0, 300);
+    const how = result.exitCode === 137 ? 'was killed (exit 137: out of memory, or a kill)' : result.exitCode === 0 ? "'s output was cut off by the engine" : `exited (code ${result.exitCode})`;
+    throw new ProbeFailed(`the probe agent ${how} before it finished probing${tail ? `: ${tail}` : ''}`, 'run it again; if it repeats, run with --debug and look at the engine (docker events, dockerd logs)');
   }
   const donePlan: ProbePlan = plan;
   const measured = evidenceFromBlocks(donePlan, blocks, finished);
