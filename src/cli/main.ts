@@ -121,7 +121,7 @@ export async function run(io: CliIo): Promise<ExitCode> {
     // Interrupted: the run may end first (its build or container was cut), but the exit is
     // the handler's, once what we started is removed.
     if (interrupted) await interrupted;
-    engine?.close();
+    await engine?.close();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }

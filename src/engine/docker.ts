@@ -83,6 +83,8 @@ export class DockerEngine implements Engine {
   private nanoCpus: number | null = null;
   private infoOnce: Promise<unknown> | null = null;
   private versionOnce: Promise<Docker.DockerVersion> | null = null;
+  /** Probe containers being removed (never rejects: see remove). */
+  private readonly removals = new Set<Promise<void>>();
   /** Aborted by close(): the calls of a run go out together, and an error ends the run before some return. */
   private readonly closing = new AbortController();
   /** Builds in flight, by run id: Ctrl-C aborts them and removes what they made. */
@@ -140,7 +142,8 @@ export class DockerEngine implements Engine {
     );
   }
 
-  close(): void {
+  async close(): Promise<void> {
+    await Promise.all(this.removals);
     this.closing.abort();
   }
 
@@ -273,7 +276,9 @@ export class DockerEngine implements Engine {
     try {
       return await this.converse(container, spec, conversation);
     } finally {
-      await this.remove(container);
+      // The report is built while the engine removes the container; close() waits for it,
+      // so the process never exits before the container is gone.
+      this.removals.add(this.remove(container));
     }
   }
 

@@ -121,8 +121,11 @@ export interface Engine {
   networkMtu(network: string | null): Promise<number | null>;
   /** Force-remove every container this process still has (Ctrl-C). */
   abortAll(): Promise<void>;
-  /** The run is over: cancel calls still out (an engine that stopped answering must not hold the process). */
-  close(): void;
+  /**
+   * The run is over: wait until the probe containers are removed, then cancel calls still
+   * out (an engine that stopped answering must not hold the process).
+   */
+  close(): Promise<void>;
 }
 
 /** Labels on every container the doctor creates, so a sweep can find leftovers. */
