@@ -7,7 +7,6 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as assert from 'uvu/assert';
@@ -15,10 +14,10 @@ import { suite } from 'uvu';
 import { LABEL_RUN, LABEL_TOOL } from '../../src/engine/types.js';
 import { BIN, row, runCli, runJson } from '../helpers/cli.js';
 import { docker } from '../helpers/engine.js';
+import { engineFront } from '../helpers/engine-front.js';
 import { BUSYBOX_TAG, ensureDerivedImage, GOBUILDER_TAG } from '../helpers/fixtures.js';
 import { type Lab, startLab } from '../helpers/lab.js';
 
-const ENGINE_SOCK = '/var/run/docker.sock';
 const ESC = '\u001b';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const ours = async () => docker().listContainers({ all: true, filters: { label: [`${LABEL_TOOL}=gomod-doctor`] } });
@@ -74,29 +73,12 @@ test('garbled and huge tool output in the image: clear rows in bounded time, no 
 });
 
 test('an engine behind a proxy that answers every call 300 ms late and passes no half-close: the run is slower and right, and leaves nothing', async ({ lab, dir }) => {
-  const sock = join(dir, 'slow.sock');
-  const open = new Set<net.Socket>();
-  // Like many socket proxies, it passes no half-close on: the client's FIN closes both ways.
-  const front = net.createServer((client) => {
-    const upstream = net.connect(ENGINE_SOCK);
-    for (const s of [client, upstream]) {
-      open.add(s);
-      s.on('error', () => undefined);
-      s.on('close', () => open.delete(s));
-    }
-    client.pipe(upstream);
-    // Everything the engine sends arrives 300 ms later, in order (timers of one delay fire
-    // in the order they were set): each answer, and each chunk of the attach stream.
-    upstream.on('data', (chunk: Buffer) => void setTimeout(() => client.destroyed || client.write(chunk), 300));
-    upstream.on('end', () => void setTimeout(() => client.end(), 300));
-    client.on('close', () => upstream.destroy());
-  });
-  await new Promise<void>((r) => front.listen(sock, () => r()));
+  const front = await engineFront(join(dir, 'slow.sock'), { delayMs: 300 });
   try {
     const started = Date.now();
     const r = await runJson(
       ['--image', GOBUILDER_TAG, '--dns', lab.gateway, '--ca-cert', lab.caFile, '--no-default-targets', '--no-host', '--no-fetch', '--timeout', '3', '-e', 'GOSUMDB=off', '--probe', 'https://proxy.lab.test'],
-      { env: { DOCKER_HOST: `unix://${sock}` }, timeoutMs: 90_000 },
+      { env: { DOCKER_HOST: front.dockerHost }, timeoutMs: 90_000 },
     );
     const ms = Date.now() - started;
     assert.is(r.code, 0, r.stderr);
@@ -104,8 +86,7 @@ test('an engine behind a proxy that answers every call 300 ms late and passes no
     assert.is(row(r.report, 'http.goproxy', 'https://proxy.lab.test').status, 'pass');
     assert.ok(ms > 2_500, `took ${ms} ms: the delay did not apply`);
   } finally {
-    front.close();
-    for (const s of open) s.destroy();
+    await front.close();
   }
 });
 

@@ -7,7 +7,6 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import * as net from 'node:net';
 import { Writable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,10 +15,10 @@ import { suite } from 'uvu';
 import { LABEL_PID, LABEL_STARTED, LABEL_TOOL } from '../../src/engine/types.js';
 import { BIN, runCli, runJson } from '../helpers/cli.js';
 import { docker } from '../helpers/engine.js';
+import { engineFront } from '../helpers/engine-front.js';
 import { BUSYBOX_TAG, ensureDerivedImage, GOBUILDER_TAG } from '../helpers/fixtures.js';
 import { type Lab, startLab } from '../helpers/lab.js';
 
-const ENGINE_SOCK = '/var/run/docker.sock';
 const ours = async () => docker().listContainers({ all: true, filters: { label: [`${LABEL_TOOL}=gomod-doctor`] } });
 /** The probe container of the doctor process `pid`, once it exists (in the given state, if any). */
 const containerOf = async (pid: number | undefined, state?: string) =>
@@ -101,31 +100,19 @@ test('killed at each stage: SIGINT/SIGTERM remove the container themselves; SIGK
 });
 
 test('the engine drops the connection mid-run: one line, exit 3; the next run removes the orphan', async ({ lab, dir }) => {
-  const sock = join(dir, 'engine.sock');
-  const open = new Set<net.Socket>();
-  const front = net.createServer((client) => {
-    const upstream = net.connect(ENGINE_SOCK);
-    for (const s of [client, upstream]) {
-      open.add(s);
-      s.on('error', () => undefined);
-      s.on('close', () => open.delete(s));
-    }
-    client.pipe(upstream).pipe(client);
-  });
-  await new Promise<void>((r) => front.listen(sock, () => r()));
+  const front = await engineFront(join(dir, 'engine.sock'));
   try {
-    const d = startDoctor(lab, [], { DOCKER_HOST: `unix://${sock}` });
+    const d = startDoctor(lab, [], { DOCKER_HOST: front.dockerHost });
     await waitFor('the probe container', () => containerOf(d.child.pid, 'running'));
     await sleep(500);
     // The engine goes away for the doctor: every connection cut, no new ones accepted.
-    front.close();
-    for (const s of open) s.destroy();
+    front.cut();
     const code = await Promise.race([d.exited, sleep(40_000).then(() => 'hung')]);
     assert.is(code, 3, d.stderr());
     assert.match(d.stderr(), /^gomod-doctor: /);
     assert.not.match(d.stderr(), /\n\s+at .+:\d+:\d+/);
   } finally {
-    front.close();
+    await front.close();
   }
   await quickRun(lab);
 });
