@@ -20,6 +20,8 @@ import { contextDirName, describeEngineError, nodeEndpointIo, resolveEndpoint } 
 import { ensureEngine } from '../helpers/engine.js';
 import { makeLabCerts } from '../helpers/lab-certs.js';
 import { withTimeout } from '../helpers/timeout.js';
+import { row, runJson } from '../helpers/cli.js';
+import { BUSYBOX_TAG } from '../helpers/fixtures.js';
 
 const ENGINE_SOCK = '/var/run/docker.sock';
 
@@ -183,6 +185,22 @@ test('this engine\'s real facts through engineFactsFrom: version, API, product, 
   assert.ok(Array.isArray(facts.daemonDns), 'daemon.json (or its absence) is known for the local engine');
   assert.ok(builder === null || /^[12]$/.test(builder));
   assert.ok(facts.hostRouteMtu === null || facts.hostRouteMtu >= 576, `route MTU ${facts.hostRouteMtu}`);
+});
+
+test('engine.mtu on the real engine: a default route through a 1500 link passes; through a 1400 tunnel it warns with the daemon.json fix', async () => {
+  // The bridge is 1500 on this engine; the doctor's own route is a dummy device in its namespace.
+  const args = ['--image', BUSYBOX_TAG, '--network', 'none', '--no-default-targets', '--no-host', '--no-fetch', '--only', 'engine.mtu'];
+  const plain = await runJson(args, { routeMtu: 1500 });
+  const pass = row(plain.report, 'engine.mtu', 'bridge');
+  assert.is(pass.status, 'pass', pass.summary);
+  assert.match(pass.summary, "default bridge MTU 1500, this machine's default route MTU 1500 (gmd0)");
+  assert.is(plain.code, 0, plain.stderr);
+  const tunnel = await runJson(args, { routeMtu: 1400 });
+  const warn = row(tunnel.report, 'engine.mtu', 'bridge');
+  assert.is(warn.status, 'warn');
+  assert.is(warn.cause, 'engine.mtu');
+  assert.match(warn.summary, 'default route (gmd0) 1400');
+  assert.match(warn.fix ?? '', '"mtu": 1400 in /etc/docker/daemon.json');
 });
 
 test('pingBuilderVersion gets the header through a real docker-modem dial', async (ctx) => {

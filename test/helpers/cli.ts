@@ -31,6 +31,13 @@ export interface CliOptions {
   hostDns?: string;
   /** Working directory of the doctor (a project directory with a Dockerfile). */
   cwd?: string;
+  /**
+   * The doctor's own default route goes through a veth device with this MTU, in a private
+   * network namespace: a plain 1500 link, or a VPN tunnel's 1400, as engine.mtu reads it
+   * (`ip route`/`ip link`). The engine is reached through its unix socket, which is not tied
+   * to a network namespace. This machine has no other network there: pass --no-host.
+   */
+  routeMtu?: number;
 }
 
 /** A resolv.conf naming one server, written once per server. */
@@ -52,7 +59,8 @@ export function runCli(args: string[], opts: CliOptions = {}): Promise<CliRun> {
   const resolv = resolvConfFor(opts.hostDns ?? '127.0.0.1');
   return new Promise((resolve, reject) => {
     // `exec` keeps the pid: signals the tests send reach node itself.
-    const child = spawn('unshare', ['-m', 'sh', '-c', 'mount --bind "$0" /etc/resolv.conf && exec "$@"', resolv, process.execPath, BIN, ...args], {
+    const route = opts.routeMtu === undefined ? '' : `ip link add gmd0 mtu ${Math.trunc(opts.routeMtu)} type veth peer name gmd1 && ip link set gmd1 up && ip link set gmd0 up && ip route add default dev gmd0 && `;
+    const child = spawn('unshare', [...(route ? ['-n'] : []), '-m', 'sh', '-c', `mount --bind "$0" /etc/resolv.conf && ${route}exec "$@"`, resolv, process.execPath, BIN, ...args], {
       env: { ...base, CI: 'true', NO_COLOR: '1', ...opts.env },
       stdio: ['ignore', 'pipe', 'pipe'],
       cwd: opts.cwd,
