@@ -15,6 +15,10 @@ function containerConnected(te: TargetEvidence): boolean {
   return !!te.tcp?.attempts.some((a) => a.outcome === 'connected');
 }
 
+function is2xx(status: number | null | undefined): boolean {
+  return typeof status === 'number' && status >= 200 && status < 300;
+}
+
 function containerHttpOk(te: TargetEvidence): boolean {
   return te.http?.outcome === 'response' && te.http.status !== null && te.http.status < 500 && te.http.status !== 407;
 }
@@ -95,10 +99,13 @@ function compare(te: TargetEvidence, h: HostTargetEvidence, host: HostEvidence, 
       summary: `the host trusts the certificate ${t.host} presents (issuer ${h.tls.issuer ?? te.tls?.issuer ?? '?'}), the image does not — ${hostSide}`,
       fix: `the host has that CA and the image lacks it (TLS interception?): COPY the CA into the image and run update-ca-certificates, or --ca-cert to check with it` };
   }
-  if (te.http && !containerHttpOk(te) && hostHttpOk) {
+  // The same URL: a success for the host and anything else for the container (a 403 or
+  // 404 is a protocol answer, but not the one the host got) means they reach different
+  // servers, or the server tells them apart.
+  if (te.http && is2xx(h.http?.status) && !(te.http.outcome === 'response' && is2xx(te.http.status))) {
     return { ...base, status: 'warn', cause: 'host.http_differs',
       summary: `the host gets ${h.http?.status} from ${redactUrl(te.http.url)}, the container ${te.http.outcome === 'response' ? te.http.status : te.http.outcome.replace('_', ' ')} — ${hostSide}`,
-      fix: 'compare the proxy settings of the host and the container (proxy-env rows)' };
+      fix: "compare the proxy settings of the host and the container (proxy-env rows); a proxy or firewall that admits only this machine's address (an allowlist) must admit the Docker network's too, or the build must go through a proxy that is admitted" };
   }
   return { ...base, status: 'pass', cause: null, fix: null, summary: `no difference that explains a failure — ${hostSide}` };
 }

@@ -125,6 +125,22 @@ test('MTU black hole: TCP connects, TLS stalls only in the container; the Docker
   }
 });
 
+test('the proxy admits only this machine\'s address: the host gets 200, the container 403 (host.http_differs)', async ({ lab, gosumdb }) => {
+  const url = 'https://proxy.lab.test/hostonly';
+  const r = await runJson(['--image', GOBUILDER_TAG, '--dns', lab.gateway, '--ca-cert', lab.caFile, '--no-default-targets', '--no-fetch', '--timeout', T, ...gosumdb, '-e', `GOPROXY=${url}`, '--probe', url], { hostDns: lab.gateway });
+  assert.is(r.code, 1, r.stderr);
+  const http = row(r.report, 'http.goproxy', `${url}/rsc.io/quote/@v/list`);
+  assert.is(http.status, 'fail');
+  assert.match(http.summary, '403');
+  const h = row(r.report, 'host.compare', 'proxy.lab.test');
+  assert.is(h.status, 'warn', h.summary);
+  assert.is(h.cause, 'host.http_differs');
+  assert.match(h.summary, `the host gets 200 from ${url}/rsc.io/quote/@v/list, the container 403`);
+  assert.match(h.fix ?? '', 'proxy settings');
+  // The lab saw both: the host's request from its own address, the container's from the Docker network.
+  assert.ok(lab.requests.filter((q) => q.path.startsWith('/hostonly/')).length >= 2, 'both sides really asked');
+});
+
 test('--no-host: no host rows, and the verdict stands on the container alone', async ({ lab, gosumdb }) => {
   const r = await runJson(['--image', GOBUILDER_TAG, '--dns', lab.gateway, '--ca-cert', lab.caFile, '--no-default-targets', '--timeout', T, ...gosumdb, '-e', 'GOPROXY=https://proxy.golang.org', '--no-host'], { hostDns: lab.gateway });
   assert.is(r.code, 0, r.stdout);

@@ -1,5 +1,6 @@
 // The lab's fake Go module proxy (HTTP handler) and its request log.
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import { networkInterfaces } from 'node:os';
 import type { LabSumdb } from './lab-sumdb.js';
 import { hash1 } from './lab-sumdb.js';
 import { storedZip } from './lab-zip.js';
@@ -152,12 +153,18 @@ type Mode =
   | { kind: 'trickle' } // .zip: TRICKLE_BYTES_PER_SECOND
   | { kind: 'mirror' } // healthy, and proxies the lab checksum database (/sumdb/NAME/...)
   | { kind: 'status'; code: number } // CODE for everything
-  | { kind: 'escape' }; // 200 with terminal escape sequences in the body (a hostile server)
+  | { kind: 'escape' } // 200 with terminal escape sequences in the body (a hostile server)
+  | { kind: 'hostonly' }; // healthy for this machine's own address, 403 for any other source (an allowlist by address)
 
-const PREFIX_RE = /^\/(corrupt|empty|slow|hang|trickle|mirror|escape|status\/([45]\d\d))(\/.*)?$/;
+const PREFIX_RE = /^\/(corrupt|empty|slow|hang|trickle|mirror|escape|hostonly|status\/([45]\d\d))(\/.*)?$/;
 
 /** What /escape/ answers: a title change, a screen clear, colours and a fake prompt. */
 export const HOSTILE_BODY = '\u001b]0;owned\u0007\u001b[2J\u001b[31mv9.9.9 \u001b[1A\u001b[Kall good\r\nroot# \n';
+
+/** This machine's own interface addresses (a container's are in its own network namespace). */
+function ownAddresses(): Set<string> {
+  return new Set(Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((i) => i.address)));
+}
 
 /** Split a request path into its behaviour and the module-proxy path after the prefix. */
 function splitPrefix(pathname: string): { mode: Mode; path: string } {
@@ -248,7 +255,7 @@ function send(req: IncomingMessage, res: ServerResponse, reply: Reply, pace: 'no
 /**
  * A request handler serving the fake proxy (and go-get=1 pages for `goImports`, and the checksum
  * database `sumdb` on its own host), logging each request into `log`. Module-proxy paths may carry
- * a behaviour prefix: /corrupt/, /empty, /slow/, /hang/, /trickle/, /mirror/, /escape/, /status/CODE/.
+ * a behaviour prefix: /corrupt/, /empty, /slow/, /hang/, /trickle/, /mirror/, /escape/, /hostonly/, /status/CODE/.
  */
 export function proxyHandler(log: LabRequest[], goImports: GoImport[] = [], sumdb?: LabSumdb) {
   return (req: IncomingMessage, res: ServerResponse): void => {
@@ -262,6 +269,11 @@ export function proxyHandler(log: LabRequest[], goImports: GoImport[] = [], sumd
     if (sum) return send(req, res, ok(TEXT, sum), 'now');
 
     const { mode, path: rest } = splitPrefix(pathname);
+    // This machine connects from one of its own addresses; a container, from its network namespace's.
+    const source = (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
+    if (mode.kind === 'hostonly' && !ownAddresses().has(source)) {
+      return send(req, res, { status: 403, type: TEXT, body: `forbidden: ${source} is not on the allowlist\n` }, 'now');
+    }
     const reply = route(mode, rest, sumdb);
     const pace = mode.kind === 'hang' || mode.kind === 'trickle' ? mode.kind : 'now';
     if (mode.kind !== 'slow') return send(req, res, reply, pace);
