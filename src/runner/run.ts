@@ -2,6 +2,7 @@
  * One doctor run against an engine: image → container → facts → plan → probes →
  * Evidence. All Docker work goes through the injected Engine; the rest is pure calls.
  */
+import createDebug from 'debug';
 import { parseDns, parseFacts, parseFetch, parseFs, parseHttp, parseRepo, parseTcp, parseTls, parseTransfer } from '../agent/parse.js';
 import { probeHost } from '../host/probe.js';
 import { type Block, encodePlan, WireReader } from '../agent/wire.js';
@@ -11,7 +12,6 @@ import { ImageMissing, ProbeFailed } from '../errors.js';
 import type { BuildStepEvidence, DockerfileEvidence, EngineEvidence, EnvVar, RawBlock, Evidence, FetchEvidence, PullEvidence, FsEvidence, HostEvidence, ImageFacts, ProbePlan, RepoEvidence, SumdbGetEvidence, TargetEvidence, TransferEvidence } from '../model.js';
 import type { DoctorOptions } from '../options.js';
 import { planProbes } from './plan.js';
-import createDebug from 'debug';
 
 const debug = createDebug('gomod-doctor:agent');
 
@@ -169,14 +169,14 @@ export async function collectEvidence(opts: DoctorOptions, deps: RunDeps, stageF
   const { facts, plan } = got;
   if (!facts || !plan) {
     const why = result.timedOut ? 'did not report within the deadline' : `exited (code ${result.exitCode}) before reporting`;
-    const tail = result.stderrTail.trim().split('\n').slice(-2).join(' ').slice(0, 300);
+    const tail = lastWords(result.stderrTail);
     throw new ProbeFailed(`the probe agent ${why}${tail ? `: ${tail}` : ''}`);
   }
   // Output that ends before `@gmd done`, with no deadline expired: the agent was killed
   // (out of memory, a signal) or the engine cut the stream. Unmeasured rows would read as
   // a clean bill of health; say what happened instead.
   if (!got.done && !result.timedOut) {
-    const tail = result.stderrTail.trim().split('\n').slice(-2).join(' ').slice(0, 300);
+    const tail = lastWords(result.stderrTail);
     const how = result.exitCode === 137 ? 'was killed (exit 137: out of memory, or a kill)' : result.exitCode === 0 ? "'s output was cut off by the engine" : `exited (code ${result.exitCode})`;
     throw new ProbeFailed(`the probe agent ${how} before it finished probing${tail ? `: ${tail}` : ''}`, 'run it again; if it repeats, run with --debug and look at the engine (docker events, dockerd logs)');
   }
@@ -216,6 +216,11 @@ export async function collectEvidence(opts: DoctorOptions, deps: RunDeps, stageF
       raw: rawBlocks(blocks),
     },
   };
+}
+
+/** The agent's last two stderr lines, for an error message. */
+function lastWords(stderrTail: string): string {
+  return stderrTail.trim().split('\n').slice(-2).join(' ').slice(0, 300);
 }
 
 /** The agent's blocks as they came, for -v and the report bundle (bounded: the wire reader caps lines). */
