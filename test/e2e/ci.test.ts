@@ -15,6 +15,7 @@ import { runCli } from '../helpers/cli.js';
 import { docker } from '../helpers/engine.js';
 import { ensureDerivedImage, GOBUILDER_TAG } from '../helpers/fixtures.js';
 import { type Lab, startLab } from '../helpers/lab.js';
+import { loud } from '../helpers/timeout.js';
 
 const DOC = fileURLToPath(new URL('../../docs/ci.md', import.meta.url));
 const BASE_TAG = 'gomod-doctor-fixture/gobuilder-app:1';
@@ -33,11 +34,11 @@ export function snippetCommand(doc: string, name: string): { args: string[]; red
 
 const test = suite<{ lab: Lab; dir: string }>('ci snippets e2e');
 
-test.before(async (ctx) => {
+test.before(loud('ci', async (ctx) => {
   ctx.lab = await startLab();
   ctx.dir = mkdtempSync(join(tmpdir(), 'gmd-ci-'));
   await ensureDerivedImage(BASE_TAG, `FROM ${GOBUILDER_TAG}\nRUN useradd -m -u 1000 app && chmod -R 0755 /go && chown -R root:root /go`);
-});
+}));
 test.after(async (ctx) => {
   await ctx.lab?.stop();
   if (ctx.dir) rmSync(ctx.dir, { recursive: true, force: true });

@@ -10,6 +10,7 @@ import { BIN, runCli } from '../helpers/cli.js';
 import { docker } from '../helpers/engine.js';
 import { BUSYBOX_TAG } from '../helpers/fixtures.js';
 import { type Lab, startLab } from '../helpers/lab.js';
+import { loud } from '../helpers/timeout.js';
 
 async function ours(): Promise<number> {
   return (await docker().listContainers({ all: true, filters: { label: [`${LABEL_TOOL}=gomod-doctor`] } })).length;
@@ -21,9 +22,9 @@ function noStack(text: string) {
 
 const test = suite<{ lab: Lab }>('cli e2e');
 
-test.before(async (ctx) => {
+test.before(loud('cli', async (ctx) => {
   ctx.lab = await startLab();
-});
+}));
 test.after(async (ctx) => {
   await ctx.lab?.stop();
 });

@@ -16,6 +16,7 @@ import { row, runCli, runJson } from '../helpers/cli.js';
 import { docker } from '../helpers/engine.js';
 import { ensureDerivedImage, GOBUILDER_TAG } from '../helpers/fixtures.js';
 import { type Lab, startLab } from '../helpers/lab.js';
+import { loud } from '../helpers/timeout.js';
 
 /** The fixture Go builder with an `app` user and a root-owned /go: a company base image. */
 const BASE_TAG = 'gomod-doctor-fixture/gobuilder-app:1';
@@ -45,14 +46,14 @@ function project(dir: string, name: string, dockerfile: string, dockerignore?: s
 
 const causes = (report: Report, id: string) => report.checks.filter((c) => c.id === id && c.status !== 'pass').map((c) => c.cause);
 
-test.before(async (ctx) => {
+test.before(loud('dockerfile', async (ctx) => {
   ctx.lab = await startLab();
   ctx.dir = mkdtempSync(join(tmpdir(), 'gmd-dockerfile-'));
   await ensureDerivedImage(BASE_TAG, BASE_DOCKERFILE);
   // The container probe's network: the lab's DNS and CA, as a user behind their own would pass.
   ctx.base = ['--dns', ctx.lab.gateway, '--ca-cert', ctx.lab.caFile, '--no-default-targets', '--no-host', '--timeout', '3'];
   ctx.images = await imageCount();
-});
+}));
 
 test.after(async (ctx) => {
   await ctx.lab?.stop();

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BUSYBOX_TAG, ensureDerivedImage, GOBUILDER_TAG } from '../helpers/fixtures.js';
 import { type Lab, startLab } from '../helpers/lab.js';
-import { withTimeout } from '../helpers/timeout.js';
+import { loud, withTimeout } from '../helpers/timeout.js';
 
 const DEFAULT_NAMES = ['proxy.golang.org', 'goproxy.cn', 'goproxy.io', 'github.com', 'sum.golang.org'];
 const T = 2; // --timeout in the failure scenarios, seconds
@@ -26,12 +26,12 @@ async function leftovers(): Promise<number> {
 
 const test = suite<{ lab: Lab; base: string[] }>('doctor e2e');
 
-test.before(async (ctx) => {
+test.before(loud('doctor', async (ctx) => {
   ctx.lab = await startLab();
   // What a user behind their own DNS and TLS-intercepting proxy would pass.
   // GOSUMDB: the lab's checksum database, so the go command's own fetch can verify the canary.
   ctx.base = ['--dns', ctx.lab.gateway, '--ca-cert', ctx.lab.caFile, '-e', `GOSUMDB=${ctx.lab.sumdb.gosumdb}`];
-});
+}));
 
 test.after(async (ctx) => {
   await ctx.lab?.stop();

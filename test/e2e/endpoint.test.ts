@@ -19,7 +19,7 @@ import { engineFactsFrom, engineVersionFrom, hostRouteMtu, isRootless, pingBuild
 import { contextDirName, describeEngineError, nodeEndpointIo, resolveEndpoint } from '../../src/engine/endpoint.js';
 import { ensureEngine } from '../helpers/engine.js';
 import { makeLabCerts } from '../helpers/lab-certs.js';
-import { withTimeout } from '../helpers/timeout.js';
+import { loud, withTimeout } from '../helpers/timeout.js';
 import { row, runJson } from '../helpers/cli.js';
 import { BUSYBOX_TAG } from '../helpers/fixtures.js';
 
@@ -92,12 +92,12 @@ const listen = (server: net.Server, ...args: unknown[]) => new Promise<void>((re
 
 const test = suite<{ dir: string; fronts: Front[]; servers: net.Server[] }>('engine endpoint e2e');
 
-test.before(async (ctx) => {
+test.before(loud('endpoint', async (ctx) => {
   await ensureEngine();
   ctx.dir = mkdtempSync(join(tmpdir(), 'gmd-endpoint-'));
   ctx.fronts = [];
   ctx.servers = [];
-});
+}));
 
 test.after(async (ctx) => {
   await Promise.all(ctx.fronts.map(close));

@@ -17,6 +17,7 @@ import { runContainer } from '../helpers/container.js';
 import { docker } from '../helpers/engine.js';
 import { BUSYBOX_TAG, ensureDerivedImage, GOBUILDER_TAG } from '../helpers/fixtures.js';
 import { GIT_HOST, GIT_HTTP_PASSWORD, GIT_HTTP_USER, type Lab, PROXY_PASSWORD, PROXY_USER, startLab, TEST_LABEL, VANITY_IMPORT_PATH } from '../helpers/lab.js';
+import { loud } from '../helpers/timeout.js';
 
 const T = '2';
 /** A GOPROXY on the lab only: no default targets, so nothing is probed outside the lab. */
@@ -30,12 +31,12 @@ async function leftovers(): Promise<number> {
 const test = suite<{ lab: Lab; base: string[]; dir: string }>('environment e2e');
 const perLabImages: string[] = [];
 
-test.before(async (ctx) => {
+test.before(loud('environment', async (ctx) => {
   ctx.lab = await startLab();
   // GOSUMDB: the lab's checksum database, so the go command's own fetch can verify the canary.
   ctx.base = ['--dns', ctx.lab.gateway, '--ca-cert', ctx.lab.caFile, '--no-default-targets', '--timeout', T, '-e', `GOSUMDB=${ctx.lab.sumdb.gosumdb}`];
   ctx.dir = mkdtempSync(join(tmpdir(), 'gmd-env-test-'));
-});
+}));
 
 test.after(async (ctx) => {
   await ctx.lab?.stop();

@@ -17,6 +17,7 @@ import { docker } from '../helpers/engine.js';
 import { engineFront } from '../helpers/engine-front.js';
 import { BUSYBOX_TAG, ensureDerivedImage, GOBUILDER_TAG } from '../helpers/fixtures.js';
 import { type Lab, startLab } from '../helpers/lab.js';
+import { loud } from '../helpers/timeout.js';
 
 const ESC = '\u001b';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -35,10 +36,10 @@ RUN mkdir -p /usr/local/bin \\
 
 const test = suite<{ lab: Lab; dir: string }>('faults e2e');
 
-test.before(async (ctx) => {
+test.before(loud('faults', async (ctx) => {
   ctx.lab = await startLab();
   ctx.dir = mkdtempSync(join(tmpdir(), 'gmd-faults-'));
-});
+}));
 test.after(async (ctx) => {
   await ctx.lab?.stop();
   if (ctx.dir) rmSync(ctx.dir, { recursive: true, force: true });

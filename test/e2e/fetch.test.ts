@@ -12,13 +12,14 @@ import { docker } from '../helpers/engine.js';
 import { BUSYBOX_TAG, GOBUILDER_TAG } from '../helpers/fixtures.js';
 import { GIT_HTTP_PASSWORD, GIT_HTTP_USER, type Lab, startLab, VANITY_IMPORT_PATH } from '../helpers/lab.js';
 import { SLOW_DELAY_MS, THROUGHPUT_BYTES } from '../helpers/lab-proxy.js';
+import { loud } from '../helpers/timeout.js';
 
 const test = suite<{ lab: Lab; base: string[] }>('fetch e2e');
 
-test.before(async (ctx) => {
+test.before(loud('fetch', async (ctx) => {
   ctx.lab = await startLab();
   ctx.base = ['--dns', ctx.lab.gateway, '--ca-cert', ctx.lab.caFile, '--no-default-targets', '--timeout', '2', '--fetch'];
-});
+}));
 
 test.after(async (ctx) => {
   await ctx.lab?.stop();

@@ -13,17 +13,18 @@ import { docker } from '../helpers/engine.js';
 import { GOBUILDER_TAG } from '../helpers/fixtures.js';
 import { type Lab, startLab, TEST_LABEL } from '../helpers/lab.js';
 import { type MtuUpstream, startMtuUpstream } from '../helpers/lab-mtu.js';
+import { loud } from '../helpers/timeout.js';
 
 const test = suite<{ lab: Lab; mtu: MtuUpstream; gosumdb: string[] }>('host vs container e2e');
 const T = '2';
 
-test.before(async (ctx) => {
+test.before(loud('host', async (ctx) => {
   ctx.lab = await startLab();
   ctx.mtu = await startMtuUpstream(ctx.lab);
   // Host and container resolve the MTU upstream's name to the same address.
   ctx.lab.dns.set(ctx.mtu.name, { a: [ctx.mtu.address] });
   ctx.gosumdb = ['-e', `GOSUMDB=${ctx.lab.sumdb.gosumdb}`];
-});
+}));
 
 test.after(async (ctx) => {
   await ctx.mtu?.stop();

@@ -19,7 +19,7 @@ import {
   TEST_LABEL,
   type Lab,
 } from '../helpers/lab.js';
-import { withTimeout } from '../helpers/timeout.js';
+import { loud, withTimeout } from '../helpers/timeout.js';
 
 interface Ctx {
   lab: Lab;
@@ -77,12 +77,12 @@ function runInGobuilder(ctx: Ctx, script: string, files: Record<string, [string,
 
 const test = suite<Ctx>('lab-git');
 
-test.before(async (ctx) => {
+test.before(loud('lab-git', async (ctx) => {
   await withTimeout(ensureEngine(), 100_000, 'ensureEngine');
   ctx.images = await withTimeout(ensureFixtureImages(), 300_000, 'ensureFixtureImages');
   ctx.lab = await withTimeout(startLab(), 30_000, 'startLab');
   ctx.home = mkdtempSync(join(tmpdir(), 'gmd-lab-git-home-'));
-});
+}));
 
 test.after(async (ctx) => {
   if (ctx.home) rmSync(ctx.home, { recursive: true, force: true });

@@ -13,7 +13,7 @@ import { docker, ensureEngine } from '../helpers/engine.js';
 import { ensureFixtureImages } from '../helpers/fixtures.js';
 import { startLab, TEST_LABEL, type Lab } from '../helpers/lab.js';
 import { startMtuUpstream, type MtuUpstream, type RelaySocket } from '../helpers/lab-mtu.js';
-import { withTimeout } from '../helpers/timeout.js';
+import { loud, withTimeout } from '../helpers/timeout.js';
 
 interface Ctx {
   lab: Lab;
@@ -26,12 +26,12 @@ const CA_IN_CONTAINER = '/tmp/lab-ca.pem';
 
 const test = suite<Ctx>('lab-mtu');
 
-test.before(async (ctx) => {
+test.before(loud('lab-mtu', async (ctx) => {
   await withTimeout(ensureEngine(), 100_000, 'ensureEngine');
   ctx.images = await withTimeout(ensureFixtureImages(), 300_000, 'ensureFixtureImages');
   ctx.lab = await withTimeout(startLab(), 30_000, 'startLab');
   ctx.mtu = await withTimeout(startMtuUpstream(ctx.lab), 15_000, 'startMtuUpstream');
-});
+}));
 
 test.after(async (ctx) => {
   const { mtu } = ctx;

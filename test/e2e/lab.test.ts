@@ -18,7 +18,7 @@ import {
   THROUGHPUT_MODULE,
   TRICKLE_BYTES_PER_SECOND,
 } from '../helpers/lab-proxy.js';
-import { withTimeout } from '../helpers/timeout.js';
+import { loud, withTimeout } from '../helpers/timeout.js';
 
 interface Ctx {
   lab: Lab;
@@ -81,11 +81,11 @@ const TEXT_ZIP = `/${TEXT_PATH}/@v/${TEXT_VERSION}.zip`;
 
 const test = suite<Ctx>('lab');
 
-test.before(async (ctx) => {
+test.before(loud('lab', async (ctx) => {
   await withTimeout(ensureEngine(), 100_000, 'ensureEngine');
   ctx.images = await withTimeout(ensureFixtureImages(), 300_000, 'ensureFixtureImages');
   ctx.lab = await withTimeout(startLab(), 30_000, 'startLab');
-});
+}));
 
 test.after(async (ctx) => {
   await ctx.lab?.stop();

@@ -18,6 +18,7 @@ import { docker } from '../helpers/engine.js';
 import { engineFront } from '../helpers/engine-front.js';
 import { BUSYBOX_TAG, ensureDerivedImage, GOBUILDER_TAG } from '../helpers/fixtures.js';
 import { type Lab, startLab } from '../helpers/lab.js';
+import { loud } from '../helpers/timeout.js';
 
 const ours = async () => docker().listContainers({ all: true, filters: { label: [`${LABEL_TOOL}=gomod-doctor`] } });
 /** The probe container of the doctor process `pid`, once it exists (in the given state, if any). */
@@ -56,12 +57,12 @@ async function quickRun(lab: Lab) {
 
 const test = suite<{ lab: Lab; dir: string }>('reliability e2e');
 
-test.before(async (ctx) => {
+test.before(loud('reliability', async (ctx) => {
   // A run of this suite that was itself killed may have left probe containers: start clean.
   for (const c of await ours()) await docker().getContainer(c.Id).remove({ force: true });
   ctx.lab = await startLab();
   ctx.dir = mkdtempSync(join(tmpdir(), 'gmd-rel-'));
-});
+}));
 test.after(async (ctx) => {
   await ctx.lab?.stop();
   if (ctx.dir) rmSync(ctx.dir, { recursive: true, force: true });

@@ -14,6 +14,7 @@ import { suite } from 'uvu';
 import { runCli } from '../helpers/cli.js';
 import { ensureDerivedImage, GOBUILDER_TAG } from '../helpers/fixtures.js';
 import { type Lab, PROXY_USER, startLab } from '../helpers/lab.js';
+import { loud } from '../helpers/timeout.js';
 
 const S = {
   flagProxy: 'flag-proxy-pw-7Q2x',
@@ -31,10 +32,10 @@ const S = {
 
 const test = suite<{ lab: Lab; dir: string }>('secrets e2e');
 
-test.before(async (ctx) => {
+test.before(loud('secrets', async (ctx) => {
   ctx.lab = await startLab();
   ctx.dir = mkdtempSync(join(tmpdir(), 'gmd-secrets-'));
-});
+}));
 test.after(async (ctx) => {
   await ctx.lab?.stop();
   if (ctx.dir) rmSync(ctx.dir, { recursive: true, force: true });

@@ -8,3 +8,18 @@ export function withTimeout<T>(p: Promise<T>, ms: number, label: string): Promis
   });
   return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
+
+/**
+ * uvu drops an error thrown by a `before` hook (its runner returns from a `finally`): the
+ * suite shows (0 / N) and nothing else. Wrap the hook to print the error to stderr first.
+ */
+export function loud<C>(suiteName: string, hook: (ctx: C) => Promise<void>): (ctx: C) => Promise<void> {
+  return async (ctx) => {
+    try {
+      await hook(ctx);
+    } catch (err) {
+      process.stderr.write(`${suiteName}: the before hook failed: ${(err as Error).stack ?? String(err)}\n`);
+      throw err;
+    }
+  };
+}
