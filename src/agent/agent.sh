@@ -275,16 +275,17 @@ probe_tcp() { # key port -> sets CONNECTED to the first address that connected
     i=$((i + 1))
   done
   wait
-  CONNECTED=; tk=$1
-  { echo "@gmd begin tcp:$tk"; j=0
+  CONNECTED=
+  { echo "@gmd begin tcp:$1"; j=0
     while [ "$j" -lt "$i" ]; do
-      IFS= read -r line <"$W/$tk.tcpres$j"; printf '%s\n' "$line"
+      IFS= read -r line <"$W/$1.tcpres$j"; printf '%s\n' "$line"
       # @gmd kv attempt IDX ADDRESS PORT RC ...
-      set -- $line; [ -z "$CONNECTED" ] && [ "$7" = 0 ] && CONNECTED=$5
+      read -r _ _ _ _ addr _ rc _ <"$W/$1.tcpres$j"
+      [ -z "$CONNECTED" ] && [ "$rc" = 0 ] && CONNECTED=$addr
       j=$((j + 1))
     done
-    echo "@gmd end tcp:$tk"; } >"$W/$tk.tcpblock"
-  emit "$W/$tk.tcpblock"
+    echo "@gmd end tcp:$1"; } >"$W/$1.tcpblock"
+  emit "$W/$1.tcpblock"
 }
 
 probe_tls() { # key host port address

@@ -1,14 +1,12 @@
 // Measurement helpers for `npm run bench`: the doctor under GNU time, the naive `docker run` +
 // curl baseline, and the floor (one container create + start + exec + remove).
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Report } from '../../src/model.js';
-import { BIN } from '../helpers/cli.js';
+import { BIN, type CliRun, PROXY_VARS, resolvConfFor, spawnCollect } from '../helpers/cli.js';
 import { docker } from '../helpers/engine.js';
 import { TEST_LABEL } from '../helpers/lab.js';
-import { resolvConfFor } from '../helpers/cli.js';
 
 /** Progress and diagnostics go to stderr: stdout carries the table only. */
 export const note = (msg: string): void => void process.stderr.write(`bench: ${msg}\n`);
@@ -20,35 +18,11 @@ export function median(xs: number[]): number {
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
-interface Proc {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  ms: number;
+/** Spawn and collect; wall time from spawn to close. */
+function run(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {}): Promise<CliRun> {
+  return spawnCollect(cmd, args, { ...opts, timeoutMs: opts.timeoutMs ?? 180_000, label: `${cmd} ${args.slice(0, 6).join(' ')} ...` });
 }
 
-/** Spawn and collect; wall time from spawn to close (hrtime). */
-function run(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {}): Promise<Proc> {
-  const t0 = process.hrtime.bigint();
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { env: opts.env ?? process.env, cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => (stderr += c));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`${cmd} ${args.slice(0, 6).join(' ')} ... did not finish in ${opts.timeoutMs ?? 180_000} ms`));
-    }, opts.timeoutMs ?? 180_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr, ms: Number(process.hrtime.bigint() - t0) / 1e6 });
-    });
-  });
-}
-
-const PROXY_VARS = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'ALL_PROXY', 'all_proxy', 'NO_PROXY', 'no_proxy'];
 
 function doctorEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const { FORCE_COLOR: _f, DEBUG: _d, ...env } = process.env;
@@ -112,7 +86,7 @@ export async function doctorPhases(args: string[], hostDns: string): Promise<Arr
 }
 
 /** Wall time of the docker CLI running one command to completion. */
-export async function dockerCli(args: string[], timeoutMs = 120_000): Promise<Proc> {
+export async function dockerCli(args: string[], timeoutMs = 120_000): Promise<CliRun> {
   const { DOCKER_BUILDKIT: _b, ...env } = process.env;
   for (const v of PROXY_VARS) delete env[v];
   return run('docker', args, { env, timeoutMs });

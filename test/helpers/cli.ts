@@ -50,34 +50,40 @@ export function resolvConfFor(server: string): string {
 }
 
 /** Proxy variables of the test process never leak into the doctor's host side. */
-const PROXY_VARS = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'ALL_PROXY', 'all_proxy', 'NO_PROXY', 'no_proxy'];
+export const PROXY_VARS = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'ALL_PROXY', 'all_proxy', 'NO_PROXY', 'no_proxy'];
 
-export function runCli(args: string[], opts: CliOptions = {}): Promise<CliRun> {
-  const started = Date.now();
-  const base = withoutColorForcing(process.env);
-  for (const v of PROXY_VARS) delete base[v];
-  const resolv = resolvConfFor(opts.hostDns ?? '127.0.0.1');
+/** Spawn CMD (argument array, no shell) and collect its output; wall time from spawn to close. */
+export function spawnCollect(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs: number; label: string }): Promise<CliRun> {
+  const t0 = process.hrtime.bigint();
   return new Promise((resolve, reject) => {
-    // `exec` keeps the pid: signals the tests send reach node itself.
-    const route = opts.routeMtu === undefined ? '' : `ip link add gmd0 mtu ${Math.trunc(opts.routeMtu)} type veth peer name gmd1 && ip link set gmd1 up && ip link set gmd0 up && ip route add default dev gmd0 && `;
-    const child = spawn('unshare', [...(route ? ['-n'] : []), '-m', 'sh', '-c', `mount --bind "$0" /etc/resolv.conf && ${route}exec "$@"`, resolv, process.execPath, BIN, ...args], {
-      env: { ...base, CI: 'true', NO_COLOR: '1', ...opts.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      cwd: opts.cwd,
-    });
+    const child = spawn(cmd, args, { env: opts.env ?? process.env, cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c) => (stdout += c));
     child.stderr.on('data', (c) => (stderr += c));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`gomod-doctor ${args.join(' ')} did not finish in ${opts.timeoutMs ?? 60000} ms`));
-    }, opts.timeoutMs ?? 60_000);
+      reject(new Error(`${opts.label} did not finish in ${opts.timeoutMs} ms`));
+    }, opts.timeoutMs);
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr, ms: Date.now() - started });
+      resolve({ code, signal, stdout, stderr, ms: Number(process.hrtime.bigint() - t0) / 1e6 });
     });
+  });
+}
+
+export function runCli(args: string[], opts: CliOptions = {}): Promise<CliRun> {
+  const base = withoutColorForcing(process.env);
+  for (const v of PROXY_VARS) delete base[v];
+  const resolv = resolvConfFor(opts.hostDns ?? '127.0.0.1');
+  const route = opts.routeMtu === undefined ? '' : `ip link add gmd0 mtu ${Math.trunc(opts.routeMtu)} type veth peer name gmd1 && ip link set gmd1 up && ip link set gmd0 up && ip route add default dev gmd0 && `;
+  // `exec` keeps the pid: signals the tests send reach node itself.
+  return spawnCollect('unshare', [...(route ? ['-n'] : []), '-m', 'sh', '-c', `mount --bind "$0" /etc/resolv.conf && ${route}exec "$@"`, resolv, process.execPath, BIN, ...args], {
+    env: { ...base, CI: 'true', NO_COLOR: '1', ...opts.env },
+    cwd: opts.cwd,
+    timeoutMs: opts.timeoutMs ?? 60_000,
+    label: `gomod-doctor ${args.join(' ')}`,
   });
 }
 
