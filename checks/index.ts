@@ -74,7 +74,8 @@ function evaluateTarget(te: TargetEvidence, ev: Evidence): CheckResult[] {
     if (broken) {
       // Name the root of a chain of skips, so one dead resolver reads as one problem.
       const root = broken.cause === 'prereq.failed' ? (broken.evidence.prerequisite as string) : `${broken.id} ${broken.status === 'fail' ? 'failed' : 'was skipped'} for ${broken.target}`;
-      rows.push({ ...head, status: 'skip', ms: null, cause: 'prereq.failed', evidence: { prerequisite: root }, fix: null, summary: `skipped: ${root}` });
+      const explainedBy = broken.explainedBy ?? { id: broken.id, target: broken.target };
+      rows.push({ ...head, status: 'skip', ms: null, cause: 'prereq.failed', evidence: { prerequisite: root }, fix: null, summary: `skipped: ${root}`, explainedBy });
       continue;
     }
     if (te[check.step] === null) {

@@ -153,6 +153,11 @@ export interface CheckResult {
   cause: Cause | null;
   evidence: Record<string, unknown>;
   fix: string | null;
+  /**
+   * Set when this row is collateral: another row (the root cause) explains it, so it is
+   * not a problem of its own. Renderers fold it under that row; the verdict does not count it.
+   */
+  explainedBy?: { id: string; target: string | null };
 }
 
 /** Exit codes: 0 nothing failed, 1 a check failed, 2 bad usage or input, 3 probes could not run. */
