@@ -43,7 +43,7 @@ export async function run(io: CliIo): Promise<ExitCode> {
   let interrupted: Promise<void> | null = null;
   const onSignal = (signal: NodeJS.Signals) => {
     // Remove what we started, then leave with the conventional code.
-    interrupted = (engine?.abortAll() ?? Promise.resolve()).finally(() => process.exit(signal === 'SIGINT' ? ExitCode.Interrupted : 143));
+    interrupted = (engine?.abortAll() ?? Promise.resolve()).finally(() => process.exit(signal === 'SIGINT' ? ExitCode.Interrupted : ExitCode.Terminated));
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);

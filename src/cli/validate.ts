@@ -6,6 +6,7 @@ import { isIP } from 'node:net';
 import { CHECK_IDS } from '../../checks/index.js';
 import { CATEGORIES } from '../model.js';
 import { UsageError } from '../errors.js';
+import { imageRefProblem, MAX_IMAGE_NAME } from '../image-ref.js';
 import { isSafeField } from '../agent/wire.js';
 import { THROUGHPUT_MODULE, type PrivateRepo, type UserTarget } from '../options.js';
 import { redactUrl } from '../secrets.js';
@@ -18,24 +19,14 @@ export interface ArgsIo {
   exists?(path: string): boolean;
 }
 
-// docker/distribution reference grammar, simplified: [domain[:port]/]name[:tag][@digest], or an image id.
-const NAME_COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
-const DOMAIN = '(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::\\d+)?|\\[[0-9a-fA-F:]+\\](?::\\d+)?)';
-const IMAGE_REF = new RegExp(
-  `^(?:${DOMAIN}/)?${NAME_COMPONENT}(?:/${NAME_COMPONENT})*(?::[\\w][\\w.-]{0,127})?(?:@[a-z0-9]+(?:[+._-][a-z0-9]+)*:[0-9a-fA-F]{32,})?$`,
-);
-const IMAGE_ID = /^(?:sha256:)?[0-9a-f]{12,64}$/;
 const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62})(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62}))*\.?$/;
 
 export function validateImage(ref: string): string {
-  // docker/distribution: the name (without tag or digest) is at most 255 characters.
-  const name = ref.replace(/@.*$/, '').replace(/:[\w][\w.-]{0,127}$/, '');
-  if (name.length > 255) {
-    throw new UsageError(`--image ${JSON.stringify(ref.slice(0, 40))}… is not a valid image reference: the name is ${name.length} characters (at most 255)`);
+  const problem = imageRefProblem(ref);
+  if (problem?.kind === 'too-long') {
+    throw new UsageError(`--image ${JSON.stringify(ref.slice(0, 40))}… is not a valid image reference: the name is ${problem.nameLength} characters (at most ${MAX_IMAGE_NAME})`);
   }
-  if (!IMAGE_REF.test(ref) && !IMAGE_ID.test(ref)) {
-    throw new UsageError(`--image ${JSON.stringify(ref)} is not a valid image reference`, 'expected NAME[:TAG][@DIGEST], e.g. golang:1.23-alpine');
-  }
+  if (problem) throw new UsageError(`--image ${JSON.stringify(ref)} is not a valid image reference`, 'expected NAME[:TAG][@DIGEST], e.g. golang:1.23-alpine');
   return ref;
 }
 

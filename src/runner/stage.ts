@@ -3,10 +3,10 @@
  * config.json proxies to `docker build` as build args (not as -e), so in Dockerfile mode
  * they join the build args; the stage's base image becomes the image to probe. Pure.
  */
-import { validateImage } from '../cli/args.js';
 import { buildPrefix } from '../dockerfile/prefix.js';
 import { type DockerfileInput, resolveStage } from '../dockerfile/stage.js';
 import { UsageError } from '../errors.js';
+import { imageRefProblem } from '../image-ref.js';
 import type { DockerfileEvidence } from '../model.js';
 import type { DoctorOptions } from '../options.js';
 import type { BuildPrefix } from './build-step.js';
@@ -54,10 +54,9 @@ export function resolveDockerfileStage(opts: DoctorOptions): ResolvedStage {
   if (stage.baseImage === 'scratch') {
     throw new UsageError(`${df.path}: stage ${stage.stage} starts FROM scratch: there is no shell or go command to probe`, 'pick the stage that runs go mod download with --target STAGE');
   }
-  try {
-    opts.image = validateImage(stage.baseImage);
-  } catch {
+  if (imageRefProblem(stage.baseImage)) {
     throw new UsageError(`${df.path}:${stage.stageLine}: FROM resolves to ${JSON.stringify(stage.baseImage)}, which is not an image reference`, 'pass the ARGs its FROM line uses with --build-arg NAME=VALUE');
   }
+  opts.image = stage.baseImage;
   return { stage, prefix: buildPrefix(input, stage), withImageEnv: (imageEnv) => resolveStage({ ...input, imageEnv }) };
 }

@@ -134,10 +134,12 @@ e2e('a connect to the blackhole hangs until the client gives up', async ({ lab, 
 });
 
 e2e('the refused port is refused at once', async ({ lab, images }) => {
-  const r = await run(images.busybox, ['nc', '-w', '2', lab.gateway, String(lab.ports.refused)]);
+  // r.ms includes the container's start: a 10 s client timeout leaves room for a loaded engine
+  // and still tells "refused at once" from "waited for the timeout".
+  const r = await run(images.busybox, ['nc', '-w', '10', lab.gateway, String(lab.ports.refused)]);
   assert.is.not(r.code, 0);
   assert.match(r.stderr, 'Connection refused');
-  assert.ok(r.ms < 1500, `took ${r.ms} ms`);
+  assert.ok(r.ms < 8000, `took ${r.ms} ms`);
 });
 
 e2e('the stall port accepts but never sends a byte', async ({ lab, images }) => {
@@ -172,13 +174,14 @@ e2e('curl in the gobuilder trusts the test CA and rejects the rogue CA', async (
 e2e('proxy /slow/: every answer comes after SLOW_DELAY_MS, the root proxy answers at once', async ({ lab }) => {
   const root = await get(lab, LIST);
   assert.is(root.status, 200);
-  assert.ok(root.ms < 300, `root took ${root.ms} ms`);
+  assert.ok(root.ms < SLOW_DELAY_MS, `root took ${root.ms} ms`);
   lab.requests.length = 0;
   const slow = await get(lab, `/slow${LIST}`, { host: 'goproxy.cn' });
   assert.is(slow.status, 200);
   assert.is(slow.body.toString(), 'v1.5.0\nv1.5.1\nv1.5.2\n');
   assert.ok(slow.headersMs >= SLOW_DELAY_MS, `headers after ${slow.headersMs} ms`);
-  assert.ok(slow.ms < SLOW_DELAY_MS + 400, `took ${slow.ms} ms`);
+  // One delay before the headers, none before the body.
+  assert.ok(slow.ms - slow.headersMs < SLOW_DELAY_MS, `body after ${slow.ms - slow.headersMs} ms more`);
   assert.equal(lab.requests, [{ method: 'GET', host: 'goproxy.cn', path: `/slow${LIST}`, port: 443 }]);
   const missing = await get(lab, '/slow/rsc.io/nope/@v/list');
   assert.is(missing.status, 404);
@@ -203,7 +206,7 @@ e2e('proxy /hang/: list answers, a zip sends its headers and content-length, the
   assert.is(list.body.toString(), 'v1.5.0\nv1.5.1\nv1.5.2\n');
   const zip = await get(lab, `/hang${ZIP}`, { maxMs: 1500 });
   assert.is(zip.status, 200);
-  assert.ok(zip.headersMs < 500, `headers after ${zip.headersMs} ms`);
+  assert.ok(zip.headersMs < 1000, `headers after ${zip.headersMs} ms`);
   assert.is(zip.headers['content-length'], String(quoteZipBytes('v1.5.2')));
   assert.is(zip.body.length, 0);
   assert.not.ok(zip.ended || zip.aborted, 'the body neither ended nor was cut');
@@ -215,7 +218,7 @@ e2e('proxy /hang/: list answers, a zip sends its headers and content-length, the
 e2e('proxy /trickle/: a zip comes at about TRICKLE_BYTES_PER_SECOND and completes', async ({ lab }) => {
   const info = await get(lab, `/trickle/rsc.io/quote/@v/v1.5.2.info`);
   assert.is(info.status, 200);
-  assert.ok(info.ms < 300, `info took ${info.ms} ms`);
+  assert.ok(info.ms < SLOW_DELAY_MS, `info took ${info.ms} ms`);
   const first = await get(lab, `/trickle${ZIP}`, { maxMs: 1000 });
   assert.is(first.status, 200);
   assert.is(first.headers['content-length'], String(quoteZipBytes('v1.5.2')));

@@ -13,7 +13,31 @@ const tsFiles = (dir: string): string[] =>
   readdirSync(new URL(dir, root), { withFileTypes: true }).flatMap((e) =>
     e.isDirectory() ? tsFiles(`${dir}/${e.name}`) : e.name.endsWith('.ts') ? [`${dir}/${e.name}`] : [],
   );
-const importsOf = (text: string) => [...text.matchAll(/^import[^'"]*['"]([^'"]+)['"]/gm)].map((m) => m[1]!);
+/** Every module a file names: `import … from`, `export … from`, side-effect imports and `import()`. */
+const importsOf = (text: string) =>
+  [...text.matchAll(/^(?:import|export)\s[^'";]*?\bfrom\s*['"]([^'"]+)['"]|^import\s*['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)/gm)].map(
+    (m) => (m[1] ?? m[2] ?? m[3])!,
+  );
+
+/**
+ * The layers, lowest first: a file may import its own folder or a folder of a lower rank, never
+ * one of its own rank or above. The run reads upward: leaves → judge/measure → engine → runner → cli.
+ */
+const LAYERS: Array<[folder: string, rank: number]> = [
+  ['src', 0], // the leaf files: model, errors, secrets, redact, options, image-ref
+  ['src/go', 0],
+  ['checks', 1],
+  ['src/agent', 1],
+  ['src/dockerfile', 1],
+  ['src/host', 1],
+  ['src/render', 1],
+  ['src/engine', 2],
+  ['src/explain', 2],
+  ['src/runner', 3],
+  ['src/cli', 4],
+];
+const rankOf = (folder: string) => LAYERS.find(([f]) => f === folder)?.[1];
+const folderOf = (file: string) => file.slice(0, file.lastIndexOf('/'));
 
 const test = suite('architecture');
 
@@ -38,6 +62,25 @@ test('only src/engine imports dockerode', () => {
   for (const file of [...tsFiles('src'), ...tsFiles('checks')]) {
     if (file.startsWith('src/engine/')) continue;
     assert.not.ok(importsOf(read(file)).some((s) => s === 'dockerode'), `${file} imports dockerode`);
+  }
+});
+
+test('the import reader sees export-from, side-effect imports and import()', () => {
+  const text = "import a from './a.js';\nexport * from '../b.js';\nexport { c } from './c.js';\nimport './d.js';\nconst e = await import('../e.js');\n";
+  assert.equal(importsOf(text), ['./a.js', '../b.js', './c.js', './d.js', '../e.js']);
+});
+
+test('no layer imports its own rank or above (src/cli on top, the leaf files at the bottom)', () => {
+  for (const file of [...tsFiles('src'), ...tsFiles('checks')]) {
+    const from = folderOf(file);
+    const fromRank = rankOf(from);
+    assert.ok(fromRank !== undefined, `${from} has no rank in LAYERS`);
+    for (const spec of importsOf(read(file)).filter((s) => s.startsWith('.'))) {
+      const to = folderOf(new URL(spec, new URL(file, root)).pathname.slice(new URL(root).pathname.length));
+      if (to === from) continue;
+      const toRank = rankOf(to);
+      assert.ok(toRank !== undefined && toRank < fromRank!, `${file} imports ${spec} (${to}, rank ${toRank}) from rank ${fromRank}`);
+    }
   }
 });
 
