@@ -5,7 +5,7 @@
  */
 import type { Cause } from '../model.js';
 import { sanitizeLine } from '../render/sanitize.js';
-import { FAMILY_TITLES, RULES, type Family, type FixContext, type Rule } from './rules.js';
+import { FAMILY_TITLES, RULES, type Family, type FixContext, type Rule } from './rules/index.js';
 
 /** Only the tail is read: the failure is at the end, and a 50 MB paste must not hang. */
 export const MAX_LINES = 20_000;

@@ -2,7 +2,7 @@
 // `.log` starts with `# source: <URL>` and `# expect: <family>`; the classifier sees only the rest.
 import { readdirSync, readFileSync } from 'node:fs';
 import { explainLog } from '../../src/explain/explain.js';
-import type { Family } from '../../src/explain/rules.js';
+import type { Family } from '../../src/explain/rules/index.js';
 
 /** The labels' spelling → the classifier's `Family` (`none` ↔ no primary). Typed, so a renamed family fails tsc. */
 export const LABELS: Record<string, Family | null> = {

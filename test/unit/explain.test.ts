@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { explainLog, explanationJson, maskSecrets, MAX_LINES, renderExplanation } from '../../src/explain/explain.js';
-import { FAMILY_TITLES, goprivateFor, minorOf, RULES, type Family } from '../../src/explain/rules.js';
+import { FAMILY_TITLES, goprivateFor, minorOf, RULES, type Family } from '../../src/explain/rules/index.js';
 
 const dir = new URL('../fixtures/logs/', import.meta.url);
 const read = (f: string) => readFileSync(new URL(f, dir), 'utf8');
