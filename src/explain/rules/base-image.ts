@@ -1,11 +1,42 @@
 /**
- * `explain` rules of the base-image family: docker's own part: the FROM image the engine pulls before any Go step runs.
+ * `explain` rules of the base-image family: Docker's own part, the FROM image the engine pulls before any Go step runs.
  * Field guide: shared/docs/domain.md. Conventions for patterns: ./index.ts.
  */
 import type { Rule } from './types.js';
-import { lines, NET_ERR } from './fix-helpers.js';
+import { lines, NET_ERR, REGISTRY } from './fix-helpers.js';
 
 export const baseImageRules: Rule[] = [
+  {
+    family: 'base-image',
+    id: 'base-image.credential_helper',
+    cause: 'engine.pull',
+    specificity: 91,
+    patterns: [
+      /error (?:getting|listing|storing) credentials - err: /,
+      /docker-credential-[\w.-]+ (?:not installed or not available in PATH|resolves to executable in current directory)/,
+      /exec: "docker-credential-[\w.-]+(?:\.exe)?": executable file not found/,
+    ],
+    meaning:
+      "The docker client's config (~/.docker/config.json `credsStore` or `credHelpers`) names a credential helper that is not installed, not on PATH or failing, so the pull (or push) stops before the registry is even asked: Docker Desktop settings carried to Linux, WSL or CI are the usual source. Go never ran.",
+    fix: (m) => {
+      const helper = /docker-credential-([\w.-]+?)(?:\.exe)?\b(?!-)/.exec(m.input)?.[1] ?? null;
+      const installed = /exit status \d+/.test(m.input);
+      return lines(
+        installed
+          ? `the helper ran and failed (Docker Desktop not running, a locked keychain, a helper not logged in): start it, or stop using it as below`
+          : `~/.docker/config.json names docker-credential-${helper ?? '<helper>'} ("credsStore": "${helper ?? '<helper>'}", or a "credHelpers" entry) but this machine has no such program on PATH`,
+        `remove that "credsStore" line (or the registry's "credHelpers" entry) from ~/.docker/config.json, then docker login <registry> again if it is private`,
+        `CI or a throwaway shell: use a clean client config: export DOCKER_CONFIG=$(mktemp -d)`,
+        helper === 'gcloud' || helper === 'gcr'
+          ? `or install it: gcloud components install docker-credential-gcr && gcloud auth configure-docker`
+          : helper === 'ecr-login'
+            ? `or install it: amazon-ecr-credential-helper (apt install amazon-ecr-credential-helper)`
+            : helper === 'osxkeychain'
+              ? `or install it: brew install docker-credential-helper`
+              : helper?.startsWith('desktop') && `Docker Desktop is not installed or not running here (WSL: enable its integration for this distro), so its helper is missing`,
+      );
+    },
+  },
   {
     family: 'base-image',
     id: 'base-image.rate_limit',
@@ -61,7 +92,8 @@ export const baseImageRules: Rule[] = [
     cause: 'engine.pull',
     specificity: 86,
     patterns: [
-      new RegExp(String.raw`^(?=.*(?:failed to resolve source metadata for|error pinging docker registry|load metadata for))(?=.*(?:${NET_ERR}|x509:|proxyconnect))`),
+      // A proxy named on the line is the proxy's failure (proxy-env), not the registry's.
+      new RegExp(String.raw`^(?!.*proxyconnect)(?=.*${REGISTRY})(?=.*(?:${NET_ERR}|x509:))`),
     ],
     meaning: "The engine could not reach the registry to resolve the FROM image: its own DNS, network or proxy failed (the engine pulls, not the build's RUN steps). Go never ran.",
     fix: (m) => {
@@ -70,7 +102,8 @@ export const baseImageRules: Rule[] = [
         /lookup |no such host|server misbehaving/.test(t) &&
           `DNS on the engine's machine failed (resolvectl status; /etc/resolv.conf); fix it there, or set "dns" in /etc/docker/daemon.json.`,
         /x509:/.test(t) && `Trust the registry's CA: /etc/docker/certs.d/<registry>/ca.crt (or the system store), then restart the engine.`,
-        /proxyconnect/.test(t) && `The engine's own proxy failed: check HTTPS_PROXY in its systemd drop-in or "proxies" in daemon.json.`,
+        /Client\.Timeout|i\/o timeout|request canceled/.test(t) &&
+          `The registry did not answer in time: a firewall or a proxy only the shell knows about (the engine does not read your shell's HTTPS_PROXY), or a slow link.`,
         `If only a proxy gets out, give the engine one: "proxies": {"https-proxy": "http://proxy.corp.example:3128", "no-proxy": "localhost,127.0.0.1"} in /etc/docker/daemon.json`,
         `or a mirror: { "registry-mirrors": ["https://mirror.gcr.io"] }; then sudo systemctl restart docker`,
       );

@@ -1,5 +1,5 @@
 /**
- * `explain` rules of the build-context family: docker's own part: files the Dockerfile expects in the build context, and go.mod/go.sum as copied.
+ * `explain` rules of the build-context family: Docker's own part, files the Dockerfile expects in the build context, and go.mod/go.sum as copied.
  * Field guide: shared/docs/domain.md. Conventions for patterns: ./index.ts.
  */
 import type { Rule } from './types.js';
@@ -46,6 +46,19 @@ export const buildContextRules: Rule[] = [
     fix: lines(
       `COPY go.mod go.sum ./   # both files, before RUN go mod download`,
       `and on your machine: go mod tidy && git add go.sum   # commit the updated go.sum`,
+    ),
+  },
+  {
+    family: 'build-context',
+    id: 'build-context.gomod_untidy',
+    specificity: 68,
+    patterns: [/updates to go\.(?:mod|sum) needed/, /import lookup disabled by -mod=readonly/],
+    meaning:
+      "go.mod or go.sum in the build is not tidy (a requirement missing or stale), and the go command (Go 1.16+) does not rewrite them during a build: the repository's files are out of date, or only go.mod was copied.",
+    fix: lines(
+      `on your machine: go mod tidy && git add go.mod go.sum && git commit   # then rebuild`,
+      `COPY go.mod go.sum ./   # both, before RUN go mod download`,
+      `(RUN go mod tidy in the Dockerfile also works, but builds then differ from the repository)`,
     ),
   },
   {

@@ -36,6 +36,21 @@ export const dnsRules: Rule[] = [
   },
   {
     family: 'dns',
+    id: 'dns.resolver_blocked',
+    cause: 'dns.no_resolver',
+    specificity: 58,
+    patterns: [/lookup ([^\s:]+) on (\S+?): (?:read|dial|write) udp \S+: (?:socket|connect|write|sendto|sendmsg): (?:permission denied|operation not permitted)/],
+    meaning:
+      "The kernel refused the DNS query before it left the build (permission denied on the UDP socket): the engine's sandbox (a snap-packaged Docker under AppArmor, a seccomp or SELinux profile) or a host firewall rule that rejects outgoing UDP 53.",
+    fix: (m) =>
+      lines(
+        `the query to ${m[2]} never left the build: check the engine's confinement (snap list docker; journalctl -k | grep -i -e apparmor -e denied) and OUTPUT/DOCKER-USER rules (iptables -S)`,
+        `a snap-packaged engine: install Docker from its own packages (docs.docker.com/engine/install) instead of the snap`,
+        `meanwhile build on the host's network: docker build --network host .`,
+      ),
+  },
+  {
+    family: 'dns',
     id: 'dns.server_misbehaving',
     cause: 'dns.servfail',
     specificity: 55,
@@ -74,5 +89,14 @@ export const dnsRules: Rule[] = [
     patterns: [/Could not resolve host: ([^\s':]+)/, /Temporary failure in name resolution/],
     meaning: 'git/curl in the container could not resolve the host name.',
     fix: (m) => dnsFix(m[1] ?? 'the host', undefined),
+  },
+  {
+    // Any other failed lookup inside a dial: the name, not the connection, failed.
+    family: 'dns',
+    id: 'dns.lookup_failed',
+    specificity: 48,
+    patterns: [/dial tcp: lookup ([^\s:]+)(?: on ([^\s:]+:\d+))?: /],
+    meaning: "The name lookup for the host failed before any connection was tried (the words after it say how).",
+    fix: (m) => dnsFix(m[1]!, m[2]),
   },
 ];

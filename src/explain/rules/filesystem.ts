@@ -78,6 +78,23 @@ export const filesystemRules: Rule[] = [
   },
   {
     family: 'filesystem',
+    id: 'filesystem.goroot_permission',
+    cause: 'fs.not_writable',
+    specificity: 78,
+    patterns: [/(?:open|mkdir|create|remove|rename|write)\s+(\/\S*?\/(?:go|golang|go-[\d.]+|go[\d.]+|libexec)\/(?:src|pkg\/(?!mod\/))\S*?):? permission denied/],
+    meaning:
+      "The user the go command runs as cannot read or write the Go installation (GOROOT) or a GOPATH source tree: it was unpacked or copied as another user with a restrictive mode (umask 077, a tarball's own modes), or an old `go build -i`/`go install` tries to write compiled standard packages into GOROOT/pkg.",
+    fix: (m) => {
+      const root = /^(.*?)\/(?:src|pkg)\//.exec(m[1]!)?.[1] ?? '/usr/local/go';
+      return lines(
+        `ls -ld ${m[1]}   # as the build's user: who owns it, and is it readable?`,
+        `RUN chmod -R a+rX ${root}   # in the builder image, as root (or build as the user that owns it)`,
+        /\/pkg\//.test(m[1]!) && `writes into ${root}/pkg: drop -i from go build/go install (Go 1.10+ caches builds in GOCACHE instead)`,
+      );
+    },
+  },
+  {
+    family: 'filesystem',
     id: 'filesystem.permission',
     cause: 'fs.not_writable',
     specificity: 50,

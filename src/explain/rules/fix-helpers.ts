@@ -54,3 +54,18 @@ export function netrcFix(host: string, modulePath: string | null): string {
 
 /** Patterns that say the connection itself failed (used inside lookaheads). */
 export const NET_ERR = String.raw`(?:dial tcp|i/o timeout|connection refused|no such host|server misbehaving|TLS handshake timeout|connection reset|network is unreachable|no route to host|Client\.Timeout exceeded)`;
+
+/** A line about the engine talking to a registry (a pull, the FROM image, a push), not a RUN step. */
+export const REGISTRY = String.raw`(?:https?://[^\s"/]+/v2/|auth\.docker\.io/token|Error response from daemon|failed to resolve source metadata|load metadata for|error pulling image|error pinging docker registry|resolve image config for)`;
+export const REGISTRY_LINE = new RegExp(REGISTRY);
+
+/** What to change when the engine itself (not the build's RUN steps) uses a proxy. */
+export function engineProxyFix(): string {
+  return lines(
+    `this is the engine's own proxy (it pulls the FROM image, not a RUN step): Linux: /etc/systemd/system/docker.service.d/http-proxy.conf`,
+    `  [Service]`,
+    `  Environment="HTTPS_PROXY=http://proxy.corp.example:3128" "NO_PROXY=localhost,127.0.0.1"`,
+    `  sudo systemctl daemon-reload && sudo systemctl restart docker   # or "proxies" in /etc/docker/daemon.json (Engine 23+)`,
+    `Docker Desktop: Settings → Resources → Proxies (an http:// URL with a host and port, or switch the manual proxy off)`,
+  );
+}

@@ -1,5 +1,5 @@
 /**
- * `explain` rules of the goproxy family: gOPROXY entries and the checksum database.
+ * `explain` rules of the goproxy family: GOPROXY entries and the checksum database.
  * Field guide: shared/docs/domain.md. Conventions for patterns: ./index.ts.
  */
 import type { Rule } from './types.js';
@@ -88,6 +88,45 @@ export const goproxyRules: Rule[] = [
         `reach the checksum DB through a proxy that serves it: ENV GOPROXY=https://goproxy.cn,direct   (proxies /sumdb/ for ${m[1]})`,
         `or a reachable mirror of it: ENV GOSUMDB=sum.golang.google.cn`,
         `private modules: GONOSUMDB=<their paths> — not GOSUMDB=off`,
+      ),
+  },
+  {
+    family: 'goproxy',
+    id: 'goproxy.origin_refused',
+    cause: 'http.status',
+    // Above goproxy.server_error: a `?go-get=1` page is the origin's, asked only when fetching direct.
+    specificity: 62,
+    patterns: [/\?go-get=1\)?:? (418 [^"]+|429 [A-Za-z ]+|451 [A-Za-z ]+|5\d\d [A-Za-z ]+)/],
+    meaning:
+      "The origin's `?go-get=1` page (the vanity host or code host itself) refused or failed: the go command asked it directly (GOPROXY=direct, a GOPROXY miss, or GONOPROXY/GOPRIVATE covering a public path), and the host blocks, rate-limits or cannot serve this network (CI runners share addresses).",
+    fix: (m) =>
+      lines(
+        `fetch public modules through a module proxy, which serves them from its cache without asking the origin:`,
+        `ENV GOPROXY=https://proxy.golang.org,direct`,
+        `if GOPROXY=direct is there for private modules, scope that instead: ENV GOPRIVATE=<your private paths> (they alone go direct)`,
+        /^429/.test(m[1]!) && `429: the host rate-limits this address; a proxy (or an authenticated mirror) avoids hitting it at all`,
+      ),
+  },
+  {
+    family: 'goproxy',
+    id: 'goproxy.not_module_proxy',
+    cause: 'http.bad_listing',
+    specificity: 74,
+    patterns: [/invalid response from proxy "([^"]+)": /, /module (\S+): invalid character '[^']+' looking for beginning of value/],
+    ties: [
+      {
+        family: 'proxy-env',
+        why: "a '<' is an HTML page: an intercepting proxy, a captive portal or a login page may have answered instead of the GOPROXY",
+        when: /invalid character '<'/,
+      },
+    ],
+    meaning:
+      "The go command asked GOPROXY for a module's JSON (`@v/list`, `.info`, `@latest`) and got something else: GOPROXY points at a site that is not a module proxy (a web page, a registry UI, a path without the proxy's prefix), or something in between answered instead.",
+    fix: (m) =>
+      lines(
+        `go env GOPROXY   # each entry must be a module proxy's base URL: curl -sS "$(go env GOPROXY | cut -d, -f1)/${m[1] && !m[1].includes('://') ? m[1] : 'golang.org/x/text'}/@v/list" lists versions, not HTML`,
+        `ENV GOPROXY=https://proxy.golang.org,direct   # or your Athens/Artifactory/Nexus proxy's Go endpoint (…/api/go/<repo>)`,
+        `an HTML page from a corporate proxy or portal: route through it properly (--build-arg HTTPS_PROXY=...) or get the host allowed`,
       ),
   },
   {

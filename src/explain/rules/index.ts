@@ -21,7 +21,7 @@ import { tlsTrustRules } from './tls-trust.js';
 import { toolchainRules } from './toolchain.js';
 import type { Rule } from './types.js';
 
-export { FAMILY_TITLES, type Family, type FixContext, type Rule } from './types.js';
+export { FAMILY_TITLES, type Confidence, type Family, type FixContext, type Rule } from './types.js';
 export { goprivateFor, minorOf, moduleNear } from './fix-helpers.js';
 
 /** Every rule. The order only breaks ties between equally specific rules on the same line: earlier wins. */

@@ -1,5 +1,5 @@
 /**
- * `explain` rules of the private-auth family: private modules fetched by git: credentials, SSH keys, known_hosts, git itself.
+ * `explain` rules of the private-auth family: private modules fetched by git (credentials, SSH keys, known_hosts, git itself).
  * Field guide: shared/docs/domain.md. Conventions for patterns: ./index.ts.
  */
 import type { FixContext, Rule } from './types.js';

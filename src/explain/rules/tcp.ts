@@ -70,6 +70,7 @@ export const tcpRules: Rule[] = [
     id: 'tcp.client_timeout',
     cause: 'http.timeout',
     specificity: 35,
+    confidence: 'medium',
     patterns: [/Client\.Timeout exceeded while awaiting headers/, /request canceled while waiting for connection/],
     meaning: 'The request timed out before any response: the connection or handshake hung.',
     fix: (m) => egressFix(hostIn(m.input)),

@@ -4,23 +4,28 @@
  */
 import type { Rule } from './types.js';
 import { lines, minorOf } from './fix-helpers.js';
+import { BUILTIN_SINCE, BUILTINS, STD_NAME_SINCE, STD_NAMES, STD_PACKAGE_SINCE, STD_PACKAGES, TESTING_METHOD_SINCE, TESTING_METHODS } from './std-since.js';
 
-const STD_SINCE: Record<string, string> = {
-  embed: '1.16',
-  'io/fs': '1.16',
-  slices: '1.21',
-  maps: '1.21',
-  cmp: '1.21',
-  'log/slog': '1.21',
-  'math/rand/v2': '1.22',
-  iter: '1.23',
-  unique: '1.23',
-  structs: '1.23',
-  weak: '1.24',
-  'crypto/mlkem': '1.24',
-  'testing/synctest': '1.25',
-};
-const STD_NAMES = Object.keys(STD_SINCE).join('|');
+/** The newest Go that any `note: … requires go X` line among these asks for. */
+function highestRequired(texts: readonly string[]): string | null {
+  const key = (v: string) => v.split('.').map((n) => Number.parseInt(n, 10) || 0);
+  let best: string | null = null;
+  for (const text of texts) {
+    const v = /requires go ([\d.]+)/i.exec(text)?.[1];
+    if (!v) continue;
+    if (!best) best = v;
+    else {
+      const [a, b] = [key(v), key(best)];
+      const i = a.findIndex((n, k) => n !== (b[k] ?? 0));
+      if (i >= 0 && a[i]! > (b[i] ?? 0)) best = v;
+    }
+  }
+  return best;
+}
+
+const sinceOf = (name: string): string | undefined =>
+  STD_NAME_SINCE[name] ?? BUILTIN_SINCE[name] ?? TESTING_METHOD_SINCE[name] ?? STD_PACKAGE_SINCE[name];
+
 
 export const toolchainRules: Rule[] = [
   {
@@ -29,11 +34,54 @@ export const toolchainRules: Rule[] = [
     cause: 'go.toolchain',
     specificity: 86,
     patterns: [
-      new RegExp(String.raw`malformed module path "(${STD_NAMES})": missing dot in first path element`),
-      new RegExp(String.raw`package (${STD_NAMES}) is not in (?:GOROOT|std)`),
+      new RegExp(String.raw`malformed module path "(${STD_PACKAGES})": missing dot in first path element`),
+      new RegExp(String.raw`package (${STD_PACKAGES}) is not in (?:GOROOT|std)`),
     ],
     meaning: "The code imports a standard-library package this Go does not have yet, so the go command takes it for a module path: the builder image's Go is too old.",
-    fix: (m) => `FROM golang:${STD_SINCE[m[1]!] ?? '<newer>'}   # ${m[1]} is in the standard library since Go ${STD_SINCE[m[1]!]}`,
+    fix: (m) => `FROM golang:${STD_PACKAGE_SINCE[m[1]!] ?? '<newer>'}   # ${m[1]} is in the standard library since Go ${STD_PACKAGE_SINCE[m[1]!]}`,
+  },
+  {
+    family: 'toolchain',
+    id: 'toolchain.std_name_too_new',
+    cause: 'go.toolchain',
+    specificity: 84,
+    patterns: [
+      new RegExp(String.raw`undefined: (${STD_NAMES})\b`),
+      new RegExp(String.raw`undefined: (${BUILTINS})$`),
+      new RegExp(String.raw`\.(${TESTING_METHODS}) undefined \(type \*testing\.[TBF] has no field or method`),
+    ],
+    meaning:
+      "The code (yours or a dependency's) uses a standard-library name this Go does not have yet: the builder's Go is older than the code needs. Go before 1.21 never says \"requires go >= …\"; it fails to compile instead.",
+    fix: (m) => {
+      const since = sinceOf(m[1]!);
+      return lines(
+        `FROM golang:${since ?? '<newer>'}   # ${m[1]} exists since Go ${since}; use at least the go line of go.mod (and of the dependency that fails)`,
+        `go version   # in the builder image: the Go that really ran`,
+      );
+    },
+  },
+  {
+    family: 'toolchain',
+    id: 'toolchain.module_requires',
+    cause: 'go.toolchain',
+    // Above the error it annotates: the note names the Go the failing module was written for.
+    specificity: 87,
+    patterns: [/note: module requires Go ([\d.]+\w*)/, /note: imported by a module that requires go ([\d.]+\w*)/],
+    meaning:
+      "The go command adds this note when a package fails to build and its module's go line is newer than the running Go: the compile errors above come from an old toolchain, not from the code.",
+    fix: (m, ctx) => {
+      const need = highestRequired([m.input, ...ctx.near]) ?? m[1]!;
+      return lines(`FROM golang:${minorOf(need)}   # the failing module${need === m[1] ? ' was' : 's were'} written for Go ${need}`, `go version   # in the builder image: the Go that really ran`);
+    },
+  },
+  {
+    family: 'toolchain',
+    id: 'toolchain.max_supported',
+    cause: 'go.toolchain',
+    specificity: 86,
+    patterns: [/go\.mod file indicates go ([\d.]+\w*), but maximum (?:version )?supported(?: version)?(?: by tidy)? is ([\d.]+)/],
+    meaning: "An older Go (before 1.21) read a go.mod written for a newer one and refuses to go on: the builder image's Go is too old.",
+    fix: (m) => `FROM golang:${minorOf(m[1]!)}   # go.mod says go ${m[1]}; this Go supports up to ${m[2]}`,
   },
   {
     family: 'toolchain',
