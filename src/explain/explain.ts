@@ -52,8 +52,11 @@ export interface Explanation {
 
 // ---- cleaning --------------------------------------------------------------------------------
 
-// BuildKit plain progress (`#12 3.456 `, `#12 `), its ERROR summary (`3.456 `), CI timestamps, `##[error]`.
-const PREFIX = /^(?:\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z\s+)?(?:##\[(?:error|warning)\]\s*)?(?:#\d+\s+)?(?:\d+\.\d+\s+)?/;
+// BuildKit plain progress (`#12 3.456 `, `#12 `), its ERROR summary (`3.456 `), `##[error]`, and CI
+// timestamps: GitHub/Azure (`2021-12-20T22:25:17.5601760Z`), Jenkins/Buildkite (`[2021-12-20T22:25:17.560Z]`,
+// `[22:25:17]`), plain `2021-12-20 22:25:17,560` and offsets (`+00:00`).
+const PREFIX =
+  /^(?:\[?\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?\]?\s+|\[\d\d:\d\d:\d\d(?:\.\d+)?\]\s+)?(?:##\[(?:error|warning)\]\s*)?(?:#\d+\s+)?(?:\d+\.\d+\s+)?/;
 // The classic builder's bookkeeping and BuildKit's digests carry no error text.
 const NOISE = /^(?:---> (?:Running in \w+|Using cache|[0-9a-f]{12})$|Removing intermediate container|sha256:[0-9a-f]{64}$|DONE \d|CACHED\b)/;
 

@@ -1,7 +1,8 @@
 // Second blind measure of `explainLog` (issue 19): 70 real pasted logs from threads none of the
 // rules, training logs or held-out logs came from (test/fixtures/logs-blind2/, see its README).
 // Labels were given from /work/shared/docs/domain.md before the classifier ever ran on the set.
-// Nothing here is tuned to pass: a miss is a miss, and the run prints the whole table.
+// Nothing here is tuned to pass: a miss is a miss, and the run prints the whole table. Blind until
+// issue 19's rules session read its misses (2026-12-02); a regression set since.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { classify, LABELS, loadLabelledLogs, report, sourceThreads, threadKey } from '../helpers/log-sets.js';
@@ -10,11 +11,12 @@ const DIR = new URL('../fixtures/logs-blind2/', import.meta.url);
 const OTHER_SETS = [new URL('../fixtures/logs/', import.meta.url), new URL('../fixtures/logs-heldout/', import.meta.url)];
 
 /**
- * Bars at the baseline measured before any rule change (see the README); the rules session raises
- * MIN_ACCURACY to 0.95. MAX_NONE_FALSE_POSITIVES is what was measured on the 5 `none` logs.
+ * Bars at what was measured. Before issue 19's rules: 50/70 = 0.714 (blind). After them: 70/70, no
+ * longer blind — the rules session read this set's misses — so from here on this is a regression
+ * bar, not a measure of generalisation (see the README and docs/explain.md).
  */
-const MIN_ACCURACY = 0.71; // measured: 50/70 = 0.714
-const MAX_NONE_FALSE_POSITIVES = 0; // measured: 0 of 5
+const MIN_ACCURACY = 1.0; // measured after issue 19's rules: 70/70 (before: 50/70 = 0.714)
+const MAX_NONE_FALSE_POSITIVES = 0; // measured: 0 of 5, before and after
 
 const samples = loadLabelledLogs(DIR);
 const results = classify(samples);

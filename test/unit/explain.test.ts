@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { explainLog, explanationJson, maskSecrets, MAX_LINES, renderExplanation } from '../../src/explain/explain.js';
+import { cleanLine, explainLog, explanationJson, maskSecrets, MAX_LINES, renderExplanation } from '../../src/explain/explain.js';
 import { FAMILY_TITLES, goprivateFor, minorOf, RULES, type Family } from '../../src/explain/rules/index.js';
 
 const dir = new URL('../fixtures/logs/', import.meta.url);
@@ -239,6 +239,21 @@ Lines("compile errors in the user's own code and unknown names stay unexplained"
   }
 });
 
+Lines('CI timestamps and BuildKit prefixes in front of every line are not log text', () => {
+  for (const raw of [
+    '2021-12-20T22:25:17.5601760Z #12 3.456 go: x',
+    '[2021-12-20T22:25:17.560Z] #12 3.456 go: x',
+    '2021-12-20 22:25:17,560 go: x',
+    '2021-12-20T22:25:17+01:00 ##[error]go: x',
+    '[22:25:17] #5 0.1 go: x',
+    '#12 3.456 go: x',
+  ]) {
+    assert.is(cleanLine(raw), 'go: x', raw);
+  }
+  const log = '[2024-03-01T09:00:00.000Z] #9 12.3 go: download go1.23.1 for linux/amd64: toolchain not available';
+  assert.is(explainLog(log).primary!.id, 'toolchain.not_available');
+});
+
 Lines.run();
 
 const Confidence = suite('explain: confidence and ties');
@@ -264,6 +279,13 @@ Confidence("a tie that depends on the line applies only there: the engine's prox
   const pull = explainLog('Error response from daemon: Get "https://registry.example.com/v2/": proxyconnect tcp: net/http: TLS handshake timeout');
   assert.equal(pull.tiedWith.map((t) => t.family), ['tls-stall', 'base-image']);
   assert.is(pull.confidence, 'medium');
+});
+
+Confidence("an engine pull that just times out ties the engine's missing proxy", () => {
+  const e = explainLog(read('base-image-registry-timeout-classic.log'));
+  assert.is(e.primary!.family, 'base-image');
+  assert.equal(e.tiedWith.map((t) => t.family), ['proxy-env']);
+  assert.is(explainLog(read('base-image-engine-dns.log')).confidence, 'high');
 });
 
 Confidence('two families equally specific in the same failure tie; the earlier line is primary', () => {

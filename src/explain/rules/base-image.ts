@@ -95,6 +95,13 @@ export const baseImageRules: Rule[] = [
       // A proxy named on the line is the proxy's failure (proxy-env), not the registry's.
       new RegExp(String.raw`^(?!.*proxyconnect)(?=.*${REGISTRY})(?=.*(?:${NET_ERR}|x509:))`),
     ],
+    ties: [
+      {
+        family: 'proxy-env',
+        why: "a proxy the shell or the CI jobs use but the engine does not: without one the engine's pull just times out, with no proxy wording",
+        when: /Client\.Timeout|i\/o timeout|request canceled/,
+      },
+    ],
     meaning: "The engine could not reach the registry to resolve the FROM image: its own DNS, network or proxy failed (the engine pulls, not the build's RUN steps). Go never ran.",
     fix: (m) => {
       const t = m.input;
