@@ -137,6 +137,10 @@ Fixtures('every family has real logs, every rule id is unique and named after it
   for (const r of RULES) {
     assert.ok(r.id.startsWith(`${r.family}.`), r.id);
     for (const p of r.patterns) assert.not.ok(p.global || p.sticky, `${r.id} ${p}: no g/y flags (lastIndex state)`);
+    for (const t of r.ties ?? []) {
+      assert.ok(t.family !== r.family, `${r.id} ties its own family`);
+      if (t.when) assert.not.ok(t.when.global || t.when.sticky, `${r.id} tie ${t.when}: no g/y flags`);
+    }
   }
 });
 

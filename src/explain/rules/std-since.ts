@@ -32,16 +32,17 @@ export const STD_PACKAGE_SINCE: Record<string, string> = {
   'testing/synctest': '1.25',
 };
 
-/** Package-qualified names (as the compiler prints them after `undefined:`) → the first Go that has them. */
+/**
+ * Package-qualified names (as the compiler prints them after `undefined:`) → the first Go that has
+ * them. Left out on purpose: names a popular third-party package of the same name also lacks in
+ * old versions (`errors.Is` with github.com/pkg/errors v0.8), where a newer Go would not help.
+ */
 export const STD_NAME_SINCE: Record<string, string> = {
   'strings.Builder': '1.10',
   'strings.ReplaceAll': '1.12',
   'bytes.ReplaceAll': '1.12',
   'os.UserHomeDir': '1.12',
   'tls.VersionTLS13': '1.12',
-  'errors.Is': '1.13',
-  'errors.As': '1.13',
-  'errors.Unwrap': '1.13',
   'http.NewRequestWithContext': '1.13',
   'os.UserConfigDir': '1.13',
   'strings.ToValidUTF8': '1.13',
