@@ -5,7 +5,7 @@
  */
 import type { Cause } from '../model.js';
 import { sanitizeLine } from '../render/sanitize.js';
-import { FAMILY_TITLES, RULES, type Family, type FixContext, type Rule } from './rules.js';
+import { FAMILY_TITLES, RULES, type Confidence, type Family, type FixContext, type Rule } from './rules/index.js';
 
 /** Only the tail is read: the failure is at the end, and a 50 MB paste must not hang. */
 export const MAX_LINES = 20_000;
@@ -31,6 +31,12 @@ export interface ExplainMatch {
   lines: ExplainedLine[];
 }
 
+/** Another family the primary's evidence fits as well, and why. */
+export interface ExplainTie {
+  family: Family;
+  why: string;
+}
+
 export interface Explanation {
   /** The primary first, then the other rules that matched, in log order. */
   matches: ExplainMatch[];
@@ -38,12 +44,19 @@ export interface Explanation {
   lineCount: number;
   /** Lines before the tail that was read (0 unless the log is longer than MAX_LINES). */
   skippedLines: number;
+  /** How sure the family of `primary` is (null without a primary); lowered one step by a tie. */
+  confidence: Confidence | null;
+  /** Families whose evidence in this log is as strong as the primary's; empty unless they tie. */
+  tiedWith: ExplainTie[];
 }
 
 // ---- cleaning --------------------------------------------------------------------------------
 
-// BuildKit plain progress (`#12 3.456 `, `#12 `), its ERROR summary (`3.456 `), CI timestamps, `##[error]`.
-const PREFIX = /^(?:\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z\s+)?(?:##\[(?:error|warning)\]\s*)?(?:#\d+\s+)?(?:\d+\.\d+\s+)?/;
+// BuildKit plain progress (`#12 3.456 `, `#12 `), its ERROR summary (`3.456 `), `##[error]`, and CI
+// timestamps: GitHub/Azure (`2021-12-20T22:25:17.5601760Z`), Jenkins/Buildkite (`[2021-12-20T22:25:17.560Z]`,
+// `[22:25:17]`), plain `2021-12-20 22:25:17,560` and offsets (`+00:00`).
+const PREFIX =
+  /^(?:\[?\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?\]?\s+|\[\d\d:\d\d:\d\d(?:\.\d+)?\]\s+)?(?:##\[(?:error|warning)\]\s*)?(?:#\d+\s+)?(?:\d+\.\d+\s+)?/;
 // The classic builder's bookkeeping and BuildKit's digests carry no error text.
 const NOISE = /^(?:---> (?:Running in \w+|Using cache|[0-9a-f]{12})$|Removing intermediate container|sha256:[0-9a-f]{64}$|DONE \d|CACHED\b)/;
 
@@ -164,7 +177,7 @@ export function explainLog(text: string): Explanation {
   }
 
   const all = [...hits.values()].sort((a, b) => a.lines[0]!.n - b.lines[0]!.n || a.order - b.order);
-  if (all.length === 0) return { matches: [], primary: null, lineCount, skippedLines: skipped };
+  if (all.length === 0) return { matches: [], primary: null, lineCount, skippedLines: skipped, confidence: null, tiedWith: [] };
   // The first failure in the log is the root cause; within its block the most specific rule names it.
   const first = all[0]!.lines[0]!.n;
   const block = all.filter((h) => h.lines[0]!.n <= first + SAME_FAILURE);
@@ -174,7 +187,30 @@ export function explainLog(text: string): Explanation {
     all.some((o) => o !== h && o.rule.specificity > h.rule.specificity && h.lines.every((l) => o.lines.some((x) => x.n === l.n)));
   const rest = all.filter((h) => h !== best && !subsumed(h));
   const ordered = [best, ...rest].map((h) => toMatch(h, scanned));
-  return { matches: ordered, primary: ordered[0]!, lineCount, skippedLines: skipped };
+  const tiedWith = tiesOf(best, block);
+  const own = best.rule.confidence ?? 'high';
+  const confidence = tiedWith.length ? LOWER[own] : own;
+  return { matches: ordered, primary: ordered[0]!, lineCount, skippedLines: skipped, confidence, tiedWith };
+}
+
+const LOWER: Record<Confidence, Confidence> = { high: 'medium', medium: 'low', low: 'low' };
+
+/**
+ * Families the winner ties with: the one its rule declares (when its `when` fits the line), and
+ * any other family's hit in the same failure block that is exactly as specific. Saying so beats
+ * picking one of two equally supported answers (issue 19).
+ */
+function tiesOf(best: Hit, block: Hit[]): ExplainTie[] {
+  const ties: ExplainTie[] = [];
+  for (const d of best.rule.ties ?? []) {
+    if (d.family !== best.rule.family && (!d.when || d.when.test(best.m.input))) ties.push({ family: d.family, why: d.why });
+  }
+  for (const h of block) {
+    if (h === best || h.rule.family === best.rule.family || h.rule.specificity !== best.rule.specificity) continue;
+    if (ties.some((t) => t.family === h.rule.family)) continue;
+    ties.push({ family: h.rule.family, why: `${h.rule.id} at L${h.lines[0]!.n} matches as strongly` });
+  }
+  return ties;
 }
 
 // ---- output ----------------------------------------------------------------------------------
@@ -194,8 +230,12 @@ export function renderExplanation(e: Explanation, style: { color: boolean }): st
       `Paste the full output (docker build --progress=plain, go mod download -x), or probe the build itself: gomod-doctor --image <builder image> (or --dockerfile Dockerfile).`,
     );
   } else {
+    out.push(`${paint(BOLD + RED, `Family: ${FAMILY_TITLES[p.family]}`)} — ${p.id}${p.cause ? ` (cause ${p.cause})` : ''}`);
+    if (e.confidence && e.confidence !== 'high') {
+      out.push(`${paint(BOLD, 'Confidence:')} ${e.confidence}${e.tiedWith.length ? '' : ' (this line is a symptom several families share)'}`);
+      for (const t of e.tiedWith) out.push(`  fits ${FAMILY_TITLES[t.family]} as well: ${sanitizeLine(t.why)}`);
+    }
     out.push(
-      `${paint(BOLD + RED, `Family: ${FAMILY_TITLES[p.family]}`)} — ${p.id}${p.cause ? ` (cause ${p.cause})` : ''}`,
       `${paint(BOLD, 'Meaning:')} ${sanitizeLine(p.meaning)}`,
       `${paint(BOLD, 'Fix:')}`,
       ...p.fix.split('\n').map((l) => `  ${sanitizeLine(l)}`),
@@ -214,5 +254,6 @@ export function renderExplanation(e: Explanation, style: { color: boolean }): st
 
 /** The --json document: one object, version 1. */
 export function explanationJson(e: Explanation): string {
-  return `${JSON.stringify({ version: 1, lineCount: e.lineCount, skippedLines: e.skippedLines, primary: e.primary, matches: e.matches }, null, 2)}\n`;
+  const doc = { version: 1, lineCount: e.lineCount, skippedLines: e.skippedLines, primary: e.primary, matches: e.matches, confidence: e.confidence, tiedWith: e.tiedWith };
+  return `${JSON.stringify(doc, null, 2)}\n`;
 }

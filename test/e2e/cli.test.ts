@@ -148,6 +148,14 @@ test('explain: a pasted log from stdin names the family and the fix; an unreadab
   assert.match(out, /Family: DNS/);
   assert.match(out, /"dns"/);
   assert.match(out, 'L2:');
+  // issue 19: --json keeps its keys and adds confidence and the tied families
+  const tie = await runCli(['explain', '--json', new URL('../fixtures/logs/tls-stall-registry-408.log', import.meta.url).pathname]);
+  assert.is(tie.code, 0);
+  const doc = JSON.parse(tie.stdout);
+  assert.equal(Object.keys(doc), ['version', 'lineCount', 'skippedLines', 'primary', 'matches', 'confidence', 'tiedWith']);
+  assert.is(doc.primary.id, 'tls-stall.registry_408');
+  assert.is(doc.confidence, 'medium');
+  assert.equal(doc.tiedWith.map((t: { family: string }) => t.family), ['base-image']);
   const bad = await runCli(['explain', '/nonexistent/build.log']);
   assert.is(bad.code, 2);
   assert.match(bad.stderr, 'explain /nonexistent/build.log: no such file');

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { explainLog } from '../../src/explain/explain.js';
-import type { Family } from '../../src/explain/rules.js';
+import type { Family } from '../../src/explain/rules/index.js';
 
 const DIR = new URL('../fixtures/logs-heldout/', import.meta.url);
 const TRAINING = new URL('../fixtures/logs/', import.meta.url);

@@ -3,8 +3,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { explainLog, explanationJson, maskSecrets, MAX_LINES, renderExplanation } from '../../src/explain/explain.js';
-import { FAMILY_TITLES, goprivateFor, minorOf, RULES, type Family } from '../../src/explain/rules.js';
+import { cleanLine, explainLog, explanationJson, maskSecrets, MAX_LINES, renderExplanation } from '../../src/explain/explain.js';
+import { FAMILY_TITLES, goprivateFor, minorOf, RULES, type Family } from '../../src/explain/rules/index.js';
 
 const dir = new URL('../fixtures/logs/', import.meta.url);
 const read = (f: string) => readFileSync(new URL(f, dir), 'utf8');
@@ -74,6 +74,19 @@ const cases: Array<[string, Family, string, string, number]> = [
   ['build-context-missing-gosum-entry.log', 'build-context', 'build-context.missing_gosum_entry', 'COPY go.mod go.sum ./', 8],
   ['build-context-no-gomod.log', 'build-context', 'build-context.no_gomod', 'COPY go.mod go.sum ./', 9],
   ['build-context-malformed-path.log', 'build-context', 'build-context.malformed_path', 'github.com/<owner>/daegalus/caddy-anubis', 3],
+  // issue 19: registry and credential helpers, old toolchains, MTU seen from the registry, GOPROXY shapes
+  ['base-image-credential-helper-buildkit.log', 'base-image', 'base-image.credential_helper', 'gcloud components install docker-credential-gcr', 8],
+  ['base-image-credential-helper-compose.log', 'base-image', 'base-image.credential_helper', 'remove that "credsStore" line', 6],
+  ['base-image-credential-helper-compose-v1.log', 'base-image', 'base-image.credential_helper', 'DOCKER_CONFIG=$(mktemp -d)', 17],
+  ['base-image-registry-timeout-classic.log', 'base-image', 'base-image.registry_unreachable', "the engine does not read your shell's HTTPS_PROXY", 4],
+  ['tls-stall-registry-408.log', 'tls-stall', 'tls-stall.registry_408', 'ip link set dev', 4],
+  ['tls-stall-registry-handshake.log', 'tls-stall', 'tls-stall.registry_handshake', 'registry-mirrors', 2],
+  ['toolchain-module-requires-note.log', 'toolchain', 'toolchain.module_requires', 'FROM golang:1.18', 5],
+  ['toolchain-std-name-strings-cut.log', 'toolchain', 'toolchain.std_name_too_new', 'FROM golang:1.18', 3],
+  ['build-context-gomod-untidy.log', 'build-context', 'build-context.gomod_untidy', 'go mod tidy && git add go.mod go.sum', 2],
+  ['goproxy-not-module-proxy.log', 'goproxy', 'goproxy.not_module_proxy', 'rsc.io/quote/@v/list', 3],
+  ['goproxy-invalid-response.log', 'goproxy', 'goproxy.not_module_proxy', 'GOPROXY=https://proxy.golang.org,direct', 4],
+  ['filesystem-goroot-permission.log', 'filesystem', 'filesystem.goroot_permission', 'chmod -R a+rX /usr/lib/golang', 4],
 ];
 const nothing = ['none-success.log', 'none-node-error.log', 'none-go-compile.log'];
 
@@ -124,6 +137,10 @@ Fixtures('every family has real logs, every rule id is unique and named after it
   for (const r of RULES) {
     assert.ok(r.id.startsWith(`${r.family}.`), r.id);
     for (const p of r.patterns) assert.not.ok(p.global || p.sticky, `${r.id} ${p}: no g/y flags (lastIndex state)`);
+    for (const t of r.ties ?? []) {
+      assert.ok(t.family !== r.family, `${r.id} ties its own family`);
+      if (t.when) assert.not.ok(t.when.global || t.when.sticky, `${r.id} tie ${t.when}: no g/y flags`);
+    }
   }
 });
 
@@ -179,6 +196,133 @@ Ranking('the # source: line is provenance, not log text', () => {
 });
 
 Ranking.run();
+
+// Issue 19's rules that no training log covers: one line each, in the wording the tool prints
+// (net/http's proxy errors, the go command's, the compiler's). None is from a blind-set log.
+const Lines = suite('explain: single-line rules');
+
+const one: Array<[string, string, string]> = [
+  // net/http dials the proxy with TLS only for an https:// proxy URL
+  ['go: github.com/a/b@v1.0.0: Get "https://proxy.golang.org/github.com/a/b/@v/v1.0.0.mod": proxyconnect tcp: net/http: TLS handshake timeout', 'proxy-env.handshake_timeout', 'http://, not https://'],
+  ['go: example.com/m@v1.0.0: Get "https://proxy.golang.org/example.com/m/@v/v1.0.0.mod": proxyconnect tcp: dial tcp: missing address', 'proxy-env.empty_host', 'env | grep -i _proxy'],
+  ['Error response from daemon: Get "https://registry.example.com/v2/": proxyconnect tcp: dial tcp :3128: connect: connection refused', 'proxy-env.empty_host', 'docker.service.d/http-proxy.conf'],
+  ['go: a@v1: Get "https://proxy.golang.org/a/@v/list": proxyconnect tcp: tls: failed to verify certificate: x509: certificate signed by unknown authority', 'proxy-env.proxyconnect', 'curlimages/curl'],
+  ['go: golang.org/x/net@v0.1.0: Get "https://proxy.golang.org/golang.org/x/net/@v/v0.1.0.mod": dial tcp: lookup proxy.golang.org on 10.0.2.3:53: write udp 172.17.0.2:45012->10.0.2.3:53: write: operation not permitted', 'dns.resolver_blocked', '--network host'],
+  ['go: golang.org/x/net@v0.1.0: Get "https://proxy.golang.org/golang.org/x/net/@v/v0.1.0.mod": dial tcp: lookup proxy.golang.org: getaddrinfow: This is usually a temporary error during hostname resolution', 'dns.lookup_failed', 'resolvers that answer proxy.golang.org'],
+  ['go: example.org/lib@v1.2.0: unrecognized import path "example.org/lib": reading https://example.org/lib?go-get=1: 429 Too Many Requests', 'goproxy.origin_refused', '429: the host rate-limits'],
+  ['go: example.org/lib@v1.2.0: unrecognized import path "example.org/lib": reading https://example.org/lib?go-get=1: 503 Service Unavailable', 'goproxy.origin_refused', 'GOPROXY=https://proxy.golang.org,direct'],
+  ['go: go.mod file indicates go 1.21, but maximum version supported by tidy is 1.20', 'toolchain.max_supported', 'FROM golang:1.21'],
+  ['./main.go:12:9: undefined: max', 'toolchain.std_name_too_new', 'FROM golang:1.21'],
+  ['./env_test.go:10:4: t.Setenv undefined (type *testing.T has no field or method Setenv)', 'toolchain.std_name_too_new', 'FROM golang:1.17'],
+  ['#9 4.1 go: downloading golang.org/x/sys v0.1.0\n#9 5.2 x.go:3:8: package net/netip is not in GOROOT (/usr/local/go/src/net/netip)', 'toolchain.std_too_new', 'FROM golang:1.18'],
+];
+
+for (const [log, id, fix] of one) {
+  Lines(`${id}: ${log.slice(0, 60)}…`, () => {
+    const p = explainLog(log).primary;
+    assert.is(p?.id, id);
+    assert.ok(p!.fix.includes(fix), `fix has ${JSON.stringify(fix)}:\n${p!.fix}`);
+  });
+}
+
+Lines('a note on newer Go names the newest version any note asks for', () => {
+  const log = [
+    'cmd/root.go:90:49: undefined: "github.com/pkg/errors".As',
+    'note: module requires Go 1.13',
+    '/home/u/go/pkg/mod/example.com/lint@v0.1.0/lint.go:132:16: undefined: strings.ReplaceAll',
+    'note: module requires Go 1.14',
+  ].join('\n');
+  const p = explainLog(log).primary!;
+  assert.is(p.id, 'toolchain.module_requires');
+  assert.ok(p.fix.startsWith('FROM golang:1.14'), p.fix);
+});
+
+Lines("compile errors in the user's own code and unknown names stay unexplained", () => {
+  for (const log of ['./main.go:10:2: undefined: doSomething', 'x.go:3:9: undefined: strings.Frobnicate', '# example.com/app\n./app.go:7:2: imported and not used: "os"']) {
+    assert.is(explainLog(log).primary, null, log);
+  }
+});
+
+Lines('CI timestamps and BuildKit prefixes in front of every line are not log text', () => {
+  for (const raw of [
+    '2021-12-20T22:25:17.5601760Z #12 3.456 go: x',
+    '[2021-12-20T22:25:17.560Z] #12 3.456 go: x',
+    '2021-12-20 22:25:17,560 go: x',
+    '2021-12-20T22:25:17+01:00 ##[error]go: x',
+    '[22:25:17] #5 0.1 go: x',
+    '#12 3.456 go: x',
+  ]) {
+    assert.is(cleanLine(raw), 'go: x', raw);
+  }
+  const log = '[2024-03-01T09:00:00.000Z] #9 12.3 go: download go1.23.1 for linux/amd64: toolchain not available';
+  assert.is(explainLog(log).primary!.id, 'toolchain.not_available');
+});
+
+Lines.run();
+
+const Confidence = suite('explain: confidence and ties');
+
+Confidence('a message only one family produces is high, with no tie', () => {
+  const e = explainLog(read('dns-server-misbehaving.log'));
+  assert.is(e.confidence, 'high');
+  assert.equal(e.tiedWith, []);
+  assert.not.match(renderExplanation(e, { color: false }), /Confidence:/);
+});
+
+Confidence('a declared tie names the other family and lowers the confidence', () => {
+  const e = explainLog(read('tls-stall-registry-408.log'));
+  assert.is(e.primary!.family, 'tls-stall');
+  assert.is(e.confidence, 'medium');
+  assert.equal(e.tiedWith.map((t) => t.family), ['base-image']);
+  assert.match(renderExplanation(e, { color: false }), /\nConfidence: medium\n {2}fits Base image pull \(docker\) as well: /);
+});
+
+Confidence("a tie that depends on the line applies only there: the engine's proxy, not the build's", () => {
+  const build = explainLog('go: a@v1: Get "https://proxy.golang.org/a/@v/list": proxyconnect tcp: net/http: TLS handshake timeout');
+  assert.equal(build.tiedWith.map((t) => t.family), ['tls-stall']);
+  const pull = explainLog('Error response from daemon: Get "https://registry.example.com/v2/": proxyconnect tcp: net/http: TLS handshake timeout');
+  assert.equal(pull.tiedWith.map((t) => t.family), ['tls-stall', 'base-image']);
+  assert.is(pull.confidence, 'medium');
+});
+
+Confidence("an engine pull that just times out ties the engine's missing proxy", () => {
+  const e = explainLog(read('base-image-registry-timeout-classic.log'));
+  assert.is(e.primary!.family, 'base-image');
+  assert.equal(e.tiedWith.map((t) => t.family), ['proxy-env']);
+  assert.is(explainLog(read('base-image-engine-dns.log')).confidence, 'high');
+});
+
+Confidence('two families equally specific in the same failure tie; the earlier line is primary', () => {
+  const e = explainLog(
+    [
+      'go: github.com/a/b@v1.0.0: Get "https://proxy.golang.org/github.com/a/b/@v/v1.0.0.mod": x509: certificate signed by unknown authority',
+      'go: github.com/c/d@v1.0.0: Get "https://proxy.golang.org/github.com/c/d/@v/v1.0.0.mod": net/http: TLS handshake timeout',
+    ].join('\n'),
+  );
+  assert.is(e.primary!.id, 'tls-trust.unknown_authority');
+  assert.is(e.confidence, 'medium');
+  assert.equal(e.tiedWith, [{ family: 'tls-stall', why: 'tls-stall.handshake_timeout at L2 matches as strongly' }]);
+});
+
+Confidence('a symptom rule is medium on its own', () => {
+  const e = explainLog('go: a@v1: Get "https://proxy.golang.org/a/@v/list": net/http: request canceled (Client.Timeout exceeded while awaiting headers)');
+  assert.is(e.primary!.id, 'tcp.client_timeout');
+  assert.is(e.confidence, 'medium');
+  assert.match(renderExplanation(e, { color: false }), /\nConfidence: medium \(this line is a symptom several families share\)\n/);
+});
+
+Confidence('the JSON carries confidence and tiedWith, null and empty without a primary', () => {
+  const doc = JSON.parse(explanationJson(explainLog(read('tls-stall-registry-408.log'))));
+  assert.is(doc.version, 1);
+  assert.is(doc.confidence, 'medium');
+  assert.is(doc.tiedWith[0].family, 'base-image');
+  assert.type(doc.tiedWith[0].why, 'string');
+  const empty = JSON.parse(explanationJson(explainLog('')));
+  assert.is(empty.confidence, null);
+  assert.equal(empty.tiedWith, []);
+});
+
+Confidence.run();
 
 const Secrets = suite('explain: secrets');
 
@@ -291,7 +435,7 @@ Bounds('no pattern backtracks on adversarial lines (long runs of / . @ and near-
 });
 
 Bounds('empty and newline-only input', () => {
-  assert.equal(explainLog(''), { matches: [], primary: null, lineCount: 0, skippedLines: 0 });
+  assert.equal(explainLog(''), { matches: [], primary: null, lineCount: 0, skippedLines: 0, confidence: null, tiedWith: [] });
   assert.is(explainLog('\n').lineCount, 1);
   assert.is(explainLog('a\nb').lineCount, 2);
 });
