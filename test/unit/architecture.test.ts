@@ -37,7 +37,11 @@ const LAYERS: Array<[folder: string, rank: number]> = [
   ['src/cli', 4],
 ];
 const rankOf = (folder: string) => LAYERS.find(([f]) => f === folder)?.[1];
-const folderOf = (file: string) => file.slice(0, file.lastIndexOf('/'));
+/** The layer a file belongs to: `src` for the leaf files, else its top folder (`src/explain/rules/x.ts` → `src/explain`). */
+const folderOf = (file: string) => {
+  const parts = file.split('/').slice(0, -1);
+  return parts[0] === 'src' ? parts.slice(0, 2).join('/') : parts[0]!;
+};
 
 const test = suite('architecture');
 
