@@ -21,7 +21,7 @@ export interface CompactStyle {
 /** The line budget a failing run's report keeps to (80 columns); warnings past it are named, not shown. */
 export const MAX_LINES = 58;
 /** Below this the layout cannot fit; a narrower terminal wraps it. */
-const MIN_WIDTH = 60;
+const MIN_WIDTH = 61;
 
 const MARK: Record<Status, string> = { pass: '✓', warn: '!', fail: '✗', skip: '–' };
 const SGR: Record<Status, string> = { pass: '32', warn: '33', fail: '31', skip: '90' };
@@ -45,7 +45,7 @@ function header(report: Report, width: number): string[] {
     | { engine?: { version?: string; apiVersion?: string }; product?: string | null; builderVersion?: string | null }
     | undefined;
   if (ep?.engine) {
-    const builder = report.stage?.mode === 'build' ? 'classic (the build step)' : ep.builderVersion === '2' ? 'BuildKit' : ep.builderVersion === '1' ? 'classic' : 'BuildKit (docker CLI 23+)';
+    const builder = report.stage?.mode === 'build' ? 'classic (build step)' : ep.builderVersion === '2' ? 'BuildKit' : ep.builderVersion === '1' ? 'classic' : 'BuildKit (docker CLI 23+)';
     const engine = `${ep.product ?? 'engine'} ${ep.engine.version ?? '?'} (API ${ep.engine.apiVersion ?? '?'})`;
     lines.push(truncate(sanitizeLine(`engine ${engine} · builder ${builder}`), width));
   }
@@ -53,9 +53,10 @@ function header(report: Report, width: number): string[] {
 }
 
 function chainTable(chains: ChainRow[], width: number, color: boolean, paint: Paint): string[] {
-  const chrome = STEPS.reduce((n, s) => n + STEP_WIDTH[s] + 3, 0) + 3; // padding and borders
+  // Each step column: its text, padding and the border on its right; the label column: padding and two borders.
+  const chrome = STEPS.reduce((n, s) => n + STEP_WIDTH[s] + 3, 0) + 4;
   const widest = Math.max(textWidth('Target'), ...chains.map((c) => textWidth(sanitizeLine(c.label))));
-  const labelWidth = Math.max(8, Math.min(widest, width - chrome));
+  const labelWidth = Math.max(6, Math.min(widest, width - chrome));
   const table = new Table({
     head: ['Target', ...STEPS.map((s) => HEAD[s])],
     colWidths: [labelWidth + 2, ...STEPS.map((s) => STEP_WIDTH[s] + 2)],
