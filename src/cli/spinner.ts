@@ -51,8 +51,8 @@ export function startProgress(io: SpinnerIo, now: () => number = Date.now): Prog
   // One line: the spinner's own frame and a space, and no wrapping (a narrowed terminal wraps otherwise).
   const room = () => Math.max(20, (io.stderr.columns || 80) - 3);
   const show = () => {
-    const named = waiting && waiting.names.length && now() - waiting.since >= NAME_PENDING_AFTER_MS;
-    const text = named ? `waiting for ${pendingText(waiting!.names, waiting!.done, waiting!.total, room() - 12)}` : phase;
+    const named = waiting && now() - waiting.since >= NAME_PENDING_AFTER_MS;
+    const text = !named ? phase : waiting!.names.length ? `waiting for ${pendingText(waiting!.names, waiting!.done, waiting!.total, room() - 12)}` : 'collecting the results';
     spinner.text = truncate(sanitizeLine(text), room());
   };
   const timer = setInterval(show, 250);

@@ -45,7 +45,7 @@ function header(report: Report, width: number): string[] {
     | { engine?: { version?: string; apiVersion?: string }; product?: string | null; builderVersion?: string | null }
     | undefined;
   if (ep?.engine) {
-    const builder = report.stage?.mode === 'build' ? 'classic (build step)' : ep.builderVersion === '2' ? 'BuildKit' : ep.builderVersion === '1' ? 'classic' : 'BuildKit (docker CLI 23+)';
+    const builder = report.stage?.mode === 'build' ? 'classic (build step)' : ep.builderVersion === '2' ? 'BuildKit' : ep.builderVersion === '1' ? 'classic' : 'BuildKit (CLI default)';
     const engine = `${ep.product ?? 'engine'} ${ep.engine.version ?? '?'} (API ${ep.engine.apiVersion ?? '?'})`;
     lines.push(truncate(sanitizeLine(`engine ${engine} · builder ${builder}`), width));
   }

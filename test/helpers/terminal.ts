@@ -12,6 +12,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN, PROXY_VARS, resolvConfFor, spawnCollect } from './cli.js';
 
+/** A process's descendants, from /proc (script puts its child in a session of its own). */
+function descendants(pid: number): number[] {
+  let children: number[] = [];
+  try {
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+  return children.flatMap((c) => [c, ...descendants(c)]);
+}
+
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /** A shell script that runs the doctor with `args` as described above, written to `dir`. */
@@ -80,14 +91,14 @@ export interface PtyRun {
 
 /**
  * Run the doctor under `script -qec CMD /dev/null` with stdin not a terminal: a 0×0 pty.
- * Rejects after `timeoutMs`, having killed the whole process group (a spinning doctor too).
+ * Rejects after `timeoutMs`, having killed script and everything under it (a spinning doctor too).
  */
 export function runInZeroPty(args: string[], opts: { hostDns: string; timeoutMs: number }): Promise<PtyRun> {
   const dir = mkdtempSync(join(tmpdir(), 'gmd-pty-'));
   const script = launcher(dir, args, opts.hostDns);
   const t0 = Date.now();
   return new Promise<PtyRun>((resolve, reject) => {
-    const child = spawn('script', ['-qec', `sh ${quote(script)}`, '/dev/null'], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn('script', ['-qec', `sh ${quote(script)}`, '/dev/null'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     let bytes = 0;
     child.stdout.on('data', (c: Buffer) => {
@@ -95,10 +106,12 @@ export function runInZeroPty(args: string[], opts: { hostDns: string; timeoutMs:
       if (output.length < 1_000_000) output += c.toString('utf8');
     });
     const timer = setTimeout(() => {
-      try {
-        process.kill(-child.pid!, 'SIGKILL');
-      } catch {
-        // already gone
+      for (const pid of [...descendants(child.pid!), child.pid!]) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
       }
       reject(new Error(`the doctor under a 0×0 pty did not finish in ${opts.timeoutMs} ms (${bytes} bytes written)`));
     }, opts.timeoutMs);
