@@ -5,11 +5,12 @@
  * on screen. Plus the pieces: wrapping, terminal detection, the spinner's pending text.
  */
 import { readFileSync } from 'node:fs';
+import { PassThrough } from 'node:stream';
 import * as assert from 'uvu/assert';
 import { suite } from 'uvu';
 import type { CheckResult, Report, Status } from '../../src/model.js';
 import { outputWidth, renderReport, sizedTerminal, useColor } from '../../src/cli/output.js';
-import { pendingText, spinnerWanted } from '../../src/cli/spinner.js';
+import { pendingText, spinnerWanted, startProgress } from '../../src/cli/spinner.js';
 import { renderCompact } from '../../src/render/compact.js';
 import { compactModel, hostLabel } from '../../src/render/compact-model.js';
 import { textWidth, truncate, wrap, wrapAtMost } from '../../src/render/width.js';
@@ -60,6 +61,17 @@ fits('failing runs: at most 60 lines at 80 columns', () => {
 fits('a narrow terminal gets the narrowest layout, 61 columns', () => {
   const out = renderCompact(load('default-dns-silent'), { color: false, width: 20 });
   for (const line of lines(out)) assert.ok(textWidth(line) <= 61, line);
+});
+
+fits('a report with no target (the base image could not be pulled) or no rows at all still reads', () => {
+  const base = load('default-dns-silent');
+  const engineOnly = withSummary(base, base.checks.filter((c) => c.category === 'engine').map((c) => (c.id === 'engine.pull' ? { ...c, status: 'fail' as const, cause: 'engine.pull' as const, fix: 'log in' } : c)));
+  const out = renderCompact(engineOnly, { color: false, width: 80 });
+  assert.not.match(out, /┌/, 'no empty chain table');
+  assert.match(out, /^✗ engine\.pull /m);
+  const empty = renderCompact(withSummary(base, []), { color: false, width: 80 });
+  assert.match(empty, /^private repos +– none probed$/m);
+  assert.match(empty, /Verdict: /);
 });
 
 const color = suite('renderCompact: colour');
@@ -181,6 +193,35 @@ outputs('the pending text names what fits, counts the rest', () => {
   const t = pendingText(['proxy.golang.org', 'goproxy.cn', 'goproxy.io', 'go mod download via GOPROXY'], 2, 6, 40);
   assert.ok(t.length <= 40, t);
   assert.match(t, /^proxy\.golang\.org.* \(\+\d\) \(2\/6 done\)$/);
+});
+
+/** A fake terminal on stderr: what the spinner wrote to it. */
+function fakeTerminal(columns: number): { stream: NodeJS.WriteStream; written: () => string } {
+  const stream = Object.assign(new PassThrough(), { isTTY: true, columns, rows: 24, cursorTo: () => true, clearLine: () => true, moveCursor: () => true });
+  let out = '';
+  stream.on('data', (c: Buffer) => (out += c.toString()));
+  return { stream: stream as unknown as NodeJS.WriteStream, written: () => out };
+}
+
+outputs('the spinner: silent on a 0×0 terminal; on a sized one it names what is pending after 2 s', async () => {
+  const zero = fakeTerminal(0);
+  const silent = startProgress({ stderr: zero.stream, env: {} });
+  silent.text('connecting');
+  silent.pending(['proxy.golang.org'], 0, 1);
+  silent.stop();
+  assert.is(zero.written(), '', 'nothing written to a 0×0 terminal');
+
+  const term = fakeTerminal(80);
+  let clock = 0;
+  const p = startProgress({ stderr: term.stream, env: { TERM: 'xterm' } }, () => clock);
+  p.pending(['proxy.golang.org', 'go mod download via GOPROXY'], 3, 5);
+  await new Promise((r) => setTimeout(r, 200));
+  assert.not.match(term.written(), 'waiting for', 'not before 2 s');
+  clock = 2500;
+  p.text('probing');
+  await new Promise((r) => setTimeout(r, 200));
+  p.stop();
+  assert.match(term.written(), 'waiting for proxy.golang.org, go mod download via GOPROXY (3/5 done)');
 });
 
 const text = suite('width: wrap and cut plain text');
