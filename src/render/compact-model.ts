@@ -120,7 +120,8 @@ function buildFindings(checks: CheckResult[], basedOn: string[]): { findings: Fi
   const quietSkips: CheckResult[] = [];
   for (const c of checks) {
     if (c.status === 'pass' || isCollateral(c)) continue;
-    if (c.status === 'skip' && !c.fix) {
+    // A skip with a cause of its own (a tool the image lacks) is a finding; one without is not.
+    if (c.status === 'skip' && !c.fix && (!c.cause || c.cause === 'prereq.failed')) {
       quietSkips.push(c);
       continue;
     }

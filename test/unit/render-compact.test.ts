@@ -74,6 +74,14 @@ fits('a report with no target (the base image could not be pulled) or no rows at
   assert.match(empty, /Verdict: /);
 });
 
+fits('a skip with a cause of its own (tool.missing) is a finding; a plain "not measured" skip is only counted', () => {
+  const base = load('healthy');
+  const checks = base.checks.map((c) => (c.id === 'e2e.recommend' ? { ...c, status: 'skip' as const, cause: 'tool.missing' as const, fix: null, summary: 'no go command in the image' } : c));
+  const model = compactModel(withSummary(base, [...checks, { ...checks[0]!, id: 'tcp.connect', status: 'skip', cause: null, summary: 'not measured' }]));
+  assert.ok(model.findings.some((f) => f.id === 'e2e.recommend' && f.status === 'skip'));
+  assert.equal(model.quietSkips.map((c) => c.id), ['tcp.connect']);
+});
+
 const color = suite('renderCompact: colour');
 
 color('colour adds only whole SGR sequences: stripped, the text is the plain rendering', () => {
