@@ -11,6 +11,7 @@ import { LABEL_RUN, LABEL_TOOL } from '../engine/types.js';
 import { ImageMissing, ProbeFailed } from '../errors.js';
 import type { BuildStepEvidence, DockerfileEvidence, EngineEvidence, EnvVar, RawBlock, Evidence, FetchEvidence, PullEvidence, FsEvidence, HostEvidence, ImageFacts, ProbePlan, RepoEvidence, SumdbGetEvidence, TargetEvidence, TransferEvidence } from '../model.js';
 import type { DoctorOptions } from '../options.js';
+import { redactUrl } from '../secrets.js';
 import { planProbes } from './plan.js';
 
 const debug = createDebug('gomod-doctor:agent');
@@ -111,7 +112,7 @@ export async function collectEvidence(opts: DoctorOptions, deps: RunDeps, stageF
     if (!deps.pending) return;
     const waits = [
       ...plan.targets.map((t) => ({ name: t.host, done: finished.has(t.key) })),
-      ...plan.fetches.map((f) => ({ name: `go mod download via ${f.kind === 'configured' ? 'GOPROXY' : f.goproxy}`, done: blocks.has(`fetch:${f.key}`) })),
+      ...plan.fetches.map((f) => ({ name: `go mod download via ${f.kind === 'configured' ? 'GOPROXY' : redactUrl(f.goproxy)}`, done: blocks.has(`fetch:${f.key}`) })),
       ...plan.repos.map((r) => ({ name: `git ls-remote ${r.host}`, done: blocks.has(`repo:${r.key}`) })),
     ];
     deps.pending(waits.filter((w) => !w.done).map((w) => w.name), waits.filter((w) => w.done).length, waits.length);
