@@ -97,7 +97,7 @@ export function parseArgs(argv: string[], io: ArgsIo, version?: string): ParsedA
     .option('only', { type: 'string', array: true, describe: 'only these check ids or categories (e.g. --only dns --only tls.handshake)' })
     .option('skip', { type: 'string', array: true, describe: 'leave out these check ids or categories' })
     .option('list-probes', { type: 'boolean', default: false, describe: 'print every host, command and mount the run would touch, and run nothing' })
-    .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: "show each probe's raw evidence: the commands run in the container and their output" })
+    .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: "every row (the full table), then each probe's raw evidence: the commands run in the container and their output" })
     .option('config', { type: 'string', describe: 'config file (default: .gomod-doctor.json/.yaml here or in a parent, up to the repository root); --no-config ignores it' })
     .option('volume', { type: 'string', array: true, describe: 'SRC:DST[:ro] mount, as docker run -v (e.g. the CI module cache)' })
     .option('private-repo', { type: 'string', array: true, describe: 'private git repo (https/ssh URL) or module path to check access to' })
