@@ -4,7 +4,7 @@
  * pipe or an 80-column terminal shows it. With --fixtures it also records both runs' JSON in
  * test/fixtures/reports/ for the renderer's unit tests.
  *
- *   npm run --silent build && flock /tmp/gmd-e2e.lock node --import tsx scripts/docs-examples.ts [--fixtures]
+ *   npm run docs:examples [-- --fixtures]
  *
  * Needs the engine and the fixture images (as the e2e tests do); takes the e2e lock's engine.
  */
