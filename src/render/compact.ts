@@ -103,7 +103,7 @@ function targetList(rows: CheckResult[], room: number): string {
 
 function findingLines(f: Finding, width: number, paint: Paint, fixSeen: Map<string, string>, verdictFix: string | null): string[] {
   const first = f.rows[0]!;
-  const head = `${MARK[f.status]} ${sanitizeLine(f.id)}`;
+  const head = `${MARK[f.status]} ${truncate(sanitizeLine(f.id), Math.floor(width / 2))}`;
   const lines = [`${paint(SGR[f.status], head)}  ${targetList(f.rows, width - textWidth(head) - 2)}`.trimEnd()];
   lines.push(...wrapAtMost(sanitizeLine(first.summary), width - 2, f.status === 'fail' ? 2 : 1).map((l) => `  ${l}`));
   if (first.fix) {

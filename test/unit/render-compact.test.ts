@@ -157,6 +157,7 @@ fold('text from a container or a server cannot reach the terminal as control cha
   const base = load('goproxy-502-comma');
   const evil = '\u001b[31mred\u001b[0m \u001b]8;;https://evil.example\u0007link\u001b]8;;\u0007 \r\n\u0008x';
   const checks = base.checks.map((c, i) => (i % 3 ? c : { ...c, target: `${c.target}${evil}`, summary: `${c.summary}${evil}`, fix: c.fix && `${c.fix}${evil}` }));
+  checks.push({ ...checks[0]!, id: `long.${'x'.repeat(200)}`, status: 'fail', target: 'y'.repeat(300), summary: 'z'.repeat(300), fix: 'w'.repeat(300) });
   const report = withSummary({ ...base, image: `img${evil}`, user: `u${evil}`, summary: { ...base.summary, verdict: `v${evil}`, fix: `f${evil}` } }, checks);
   for (const width of [80, 120]) {
     const out = renderCompact(report, { color: true, width }).replace(SGR, '');
