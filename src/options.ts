@@ -98,7 +98,8 @@ export interface DoctorOptions {
   secrets: string[];
 }
 
-export type OutputFormat = 'table' | 'list' | 'json' | 'markdown' | 'junit' | 'github';
+/** `compact`: the one-screen human report (the default); `table`: every row. */
+export type OutputFormat = 'compact' | 'table' | 'list' | 'json' | 'markdown' | 'junit' | 'github';
 
 export interface Thresholds {
   dnsMs: number | null;

@@ -37,7 +37,7 @@ export type ParsedArgs =
   | { kind: 'explain'; file: string; json: boolean }
   | { kind: 'exit'; code: 0; output: string };
 
-const FORMATS = ['table', 'list', 'json', 'markdown', 'junit', 'github'] as const;
+const FORMATS = ['compact', 'table', 'list', 'json', 'markdown', 'junit', 'github'] as const;
 
 const USAGE = `gomod-doctor [doctor] [--image IMAGE | --dockerfile FILE [--target STAGE]] [options]
 gomod-doctor report [--out FILE] [doctor options]
@@ -91,13 +91,13 @@ export function parseArgs(argv: string[], io: ArgsIo, version?: string): ParsedA
     .option('timeout', { type: 'string', describe: 'bound on each network step, in seconds (or 2500ms); default 5' })
     .option('ca-cert', { type: 'string', describe: 'PEM file of an extra CA the probes trust (corporate TLS interception)' })
     .option('json', { type: 'boolean', default: false, describe: 'same as --format json (contract: docs/json.md)' })
-    .option('format', { choices: FORMATS, describe: 'table, list (plain, no box drawing), json, markdown, junit, github (annotations + step summary; the default under GitHub Actions)' })
+    .option('format', { choices: FORMATS, describe: 'compact (the default: one screen, what needs action, the verdict), table (every row; also -v), list (plain, no box drawing), json, markdown, junit, github (annotations + step summary; the default under GitHub Actions)' })
     .option('fail-on', { choices: ['fail', 'warn'] as const, describe: 'exit 1 on failures (default) or on warnings too' })
     .option('strict', { type: 'boolean', default: false, describe: 'same as --fail-on warn' })
     .option('only', { type: 'string', array: true, describe: 'only these check ids or categories (e.g. --only dns --only tls.handshake)' })
     .option('skip', { type: 'string', array: true, describe: 'leave out these check ids or categories' })
     .option('list-probes', { type: 'boolean', default: false, describe: 'print every host, command and mount the run would touch, and run nothing' })
-    .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: "show each probe's raw evidence: the commands run in the container and their output" })
+    .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: "every row (the full table), then each probe's raw evidence: the commands run in the container and their output" })
     .option('config', { type: 'string', describe: 'config file (default: .gomod-doctor.json/.yaml here or in a parent, up to the repository root); --no-config ignores it' })
     .option('volume', { type: 'string', array: true, describe: 'SRC:DST[:ro] mount, as docker run -v (e.g. the CI module cache)' })
     .option('private-repo', { type: 'string', array: true, describe: 'private git repo (https/ssh URL) or module path to check access to' })
@@ -222,7 +222,7 @@ export function parseArgs(argv: string[], io: ArgsIo, version?: string): ParsedA
   const buildArgEnv = buildArgs.map((b) => `${b.name}=${b.value}`);
   const secrets = [...(netrcText ? netrcSecrets(netrcText) : []), ...(token ? [token] : []), ...envSecrets(splitEnv([...env, ...buildArgEnv]))];
   const throughputValue = a.throughput ?? (cfg.throughput === true ? '' : cfg.throughput === false ? undefined : cfg.throughput);
-  const format: OutputFormat = a.json ? 'json' : (a.format ?? cfg.format ?? (io.env.GITHUB_ACTIONS === 'true' ? 'github' : 'table'));
+  const format: OutputFormat = a.json ? 'json' : (a.format ?? cfg.format ?? (io.env.GITHUB_ACTIONS === 'true' ? 'github' : 'compact'));
   const options: DoctorOptions = {
     image: image !== undefined ? validateImage(image) : '',
     dockerfile,

@@ -34,7 +34,7 @@ export interface DoctorConfig {
   /** Seconds, or '2500ms' / '5s' as --timeout. */
   timeout?: number | string;
   fetch?: boolean; host?: boolean;
-  format?: 'table' | 'list' | 'json' | 'markdown' | 'junit' | 'github';
+  format?: 'compact' | 'table' | 'list' | 'json' | 'markdown' | 'junit' | 'github';
   failOn?: 'fail' | 'warn';
   /** Check ids or categories. */
   only?: string[]; skip?: string[];
@@ -56,7 +56,7 @@ const STAGE = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 const USER = /^[A-Za-z0-9_][A-Za-z0-9_.-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]*)?$/;
 const PLATFORM = /^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/;
 const NETWORK = /^[A-Za-z0-9][A-Za-z0-9_.:-]*$/;
-const FORMATS = ['table', 'list', 'json', 'markdown', 'junit', 'github'] as const;
+const FORMATS = ['compact', 'table', 'list', 'json', 'markdown', 'junit', 'github'] as const;
 const THRESHOLDS = ['dnsMs', 'tcpMs', 'tlsMs', 'httpMs', 'fetchMs'] as const;
 /** Keys people reach for that are deliberately flag-only. */
 const FLAG_ONLY: Record<string, string> = {

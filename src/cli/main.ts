@@ -6,7 +6,6 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import createDebug from 'debug';
-import ora from 'ora';
 import { configProxyEnv, dockerConfigPath } from '../engine/docker-config.js';
 import { DockerEngine } from '../engine/docker.js';
 import { type EngineEndpoint, nodeEndpointIo, resolveEndpoint } from '../engine/endpoint.js';
@@ -27,6 +26,7 @@ import { configProxiesAsBuildArgs, resolveDockerfileStage } from '../runner/stag
 import { parseArgs } from './args.js';
 import { AGENT_SCRIPT_PATH, VERSION } from './assets.js';
 import { exitCodeFor, useColor, writeReport } from './output.js';
+import { startProgress } from './spinner.js';
 
 export interface CliIo {
   argv: string[];
@@ -69,9 +69,8 @@ export async function run(io: CliIo): Promise<ExitCode> {
       io.stdout.write(scrub(await listProbes(opts, { engine, endpoint, stage: resolved }), opts.secrets));
       return ExitCode.Ok;
     }
-    // Spinner only for a person at a terminal: never in CI logs or pipes.
-    const interactive = !!io.stderr.isTTY && !('CI' in io.env) && io.env.TERM !== 'dumb';
-    const spinner = ora({ stream: io.stderr, text: 'starting', isSilent: !interactive }).start();
+    // Spinner only for a person at a terminal of known size: never in CI logs, pipes or a 0×0 pty.
+    const spinner = startProgress(io);
     const started = new Date();
     const agentScript = readFileSync(AGENT_SCRIPT_PATH, 'utf8');
     const runId = randomBytes(6).toString('hex');
@@ -83,7 +82,8 @@ export async function run(io: CliIo): Promise<ExitCode> {
           engine,
           hostEnv: io.env,
           agentScript,
-          progress: (text) => (spinner.text = sanitizeLine(text)),
+          progress: (text) => spinner.text(text),
+          pending: (names, done, total) => spinner.pending(names, done, total),
           now: () => Date.now(),
           runId,
           buildStep:

@@ -1,11 +1,13 @@
 /**
  * The report on its way out: the chosen format, the GitHub step summary, the exit code.
- * Colour only for a terminal (never in CI, never with NO_COLOR or TERM=dumb). Every
- * string passes the secret scrub before it is written anywhere.
+ * Colour only for a terminal of known size (never in CI, never with NO_COLOR or TERM=dumb;
+ * a 0×0 pseudo-terminal counts as no terminal). Every string passes the secret scrub
+ * before it is written anywhere.
  */
 import { appendFileSync } from 'node:fs';
 import { ExitCode, type Report } from '../model.js';
 import type { DoctorOptions } from '../options.js';
+import { renderCompact } from '../render/compact.js';
 import { renderGithub } from '../render/github.js';
 import { renderJson } from '../render/json.js';
 import { renderJunit } from '../render/junit.js';
@@ -19,8 +21,18 @@ export interface OutputIo {
   stdout: NodeJS.WriteStream;
 }
 
+/** A terminal that says how wide it is: `script`, `docker exec -t` and some CI runners hand out 0×0 ones. */
+export function sizedTerminal(stream: Pick<NodeJS.WriteStream, 'isTTY' | 'columns'>): boolean {
+  return !!stream.isTTY && (stream.columns ?? 0) > 0;
+}
+
 export function useColor(io: OutputIo): boolean {
-  return !!io.stdout.isTTY && !('NO_COLOR' in io.env) && !('CI' in io.env) && io.env.TERM !== 'dumb';
+  return sizedTerminal(io.stdout) && !('NO_COLOR' in io.env) && !('CI' in io.env) && io.env.TERM !== 'dumb';
+}
+
+/** The width the human report is laid out for: the terminal's, else 80 (a pipe, a log, a 0×0 terminal). */
+export function outputWidth(stdout: Pick<NodeJS.WriteStream, 'isTTY' | 'columns'>): number {
+  return sizedTerminal(stdout) ? stdout.columns : 80;
 }
 
 /** What goes to stdout for the chosen format, and what (if anything) goes to GitHub's step summary. */
@@ -39,8 +51,12 @@ export function renderReport(report: Report, opts: Pick<DoctorOptions, 'format' 
       const gh = renderGithub(report, { failOn: opts.failOn });
       return { stdout: gh.stdout, stepSummary: gh.stepSummary };
     }
-    default:
+    case 'table':
       return { stdout: renderTable(report, { color, width: io.stdout.columns || 160 }) + (opts.verbose ? renderRaw(report.raw) : ''), stepSummary: null };
+    default:
+      // -v asks for every row: the full table, then the raw evidence.
+      if (opts.verbose) return renderReport(report, { ...opts, format: 'table' }, io);
+      return { stdout: renderCompact(report, { color, width: outputWidth(io.stdout) }), stepSummary: null };
   }
 }
 

@@ -11,6 +11,7 @@ import { LABEL_RUN, LABEL_TOOL } from '../engine/types.js';
 import { ImageMissing, ProbeFailed } from '../errors.js';
 import type { BuildStepEvidence, DockerfileEvidence, EngineEvidence, EnvVar, RawBlock, Evidence, FetchEvidence, PullEvidence, FsEvidence, HostEvidence, ImageFacts, ProbePlan, RepoEvidence, SumdbGetEvidence, TargetEvidence, TransferEvidence } from '../model.js';
 import type { DoctorOptions } from '../options.js';
+import { redactUrl } from '../secrets.js';
 import { planProbes } from './plan.js';
 
 const debug = createDebug('gomod-doctor:agent');
@@ -22,6 +23,8 @@ export interface RunDeps {
   agentScript: string;
   /** Spinner text: what is happening or still pending. */
   progress(text: string): void;
+  /** Called as each probe's output arrives: what the agent is still working on (targets, fetches, repos). */
+  pending?(names: string[], done: number, total: number): void;
   now(): number;
   runId: string;
   /** --mode build: the same probes as a build step, started once the image is known. */
@@ -106,6 +109,13 @@ export async function collectEvidence(opts: DoctorOptions, deps: RunDeps, stageF
     if (!plan) return;
     const pending = plan.targets.filter((t) => !finished.has(t.key)).map((t) => t.host);
     deps.progress(`probing ${pending.join(', ')} (${finished.size}/${plan.targets.length} done)`);
+    if (!deps.pending) return;
+    const waits = [
+      ...plan.targets.map((t) => ({ name: t.host, done: finished.has(t.key) })),
+      ...plan.fetches.map((f) => ({ name: `go mod download via ${f.kind === 'configured' ? 'GOPROXY' : redactUrl(f.goproxy)}`, done: blocks.has(`fetch:${f.key}`) })),
+      ...plan.repos.map((r) => ({ name: `git ls-remote ${r.host}`, done: blocks.has(`repo:${r.key}`) })),
+    ];
+    deps.pending(waits.filter((w) => !w.done).map((w) => w.name), waits.filter((w) => w.done).length, waits.length);
   };
 
   deps.progress(`starting a probe container from ${opts.image} as ${user || 'root'}`);
@@ -142,7 +152,7 @@ export async function collectEvidence(opts: DoctorOptions, deps: RunDeps, stageF
               debug('%s done', ev.block.id);
               finished.add(ev.block.id.slice('target:'.length));
               reportPending();
-            }
+            } else if (/^(fetch|repo):/.test(ev.block.id)) reportPending();
           } else if (ev.type === 'done') {
             debug('agent done');
             got.done = true;

@@ -112,7 +112,7 @@ test('multi-stage: the builder stage through FROM ... AS and ARG tags, its ENV G
   assert.equal(report.checks.filter((c) => c.id === 'engine.proxy').map((c) => c.status), ['pass']);
   // Its own cache-mount GOPATH is writable by app; the fixed Dockerfile has no lint.
   assert.equal(causes(report, 'build.lint'), []);
-  const table = await runCli(['-f', join(p, 'Dockerfile'), '--context', p, '--build-arg', 'BASE_TAG=1', ...base]);
+  const table = await runCli(['-f', join(p, 'Dockerfile'), '--context', p, '--build-arg', 'BASE_TAG=1', ...base, '--format', 'table']);
   assert.match(table.stdout, /gomod-doctor: stage builder of .*Dockerfile \(line \d+, FROM builder ← base ← gomod-doctor-fixture\/gobuilder-app:1\) as app/);
 });
 

@@ -68,8 +68,8 @@ test('healthy: every default target passes DNS, TCP, TLS and the proxy protocol 
   assert.is(row(report, 'engine.probe', GOBUILDER_TAG).evidence.uid, 0);
 });
 
-test('healthy table: a person sees the rows, the timings and the verdict', async ({ base }) => {
-  const r = await runCli(['--image', GOBUILDER_TAG, ...base, '--no-default-targets']);
+test('healthy table (--format table, every row): a person sees the rows, the timings and the verdict', async ({ base }) => {
+  const r = await runCli(['--image', GOBUILDER_TAG, ...base, '--no-default-targets', '--format', 'table']);
   assert.is(r.code, 0, r.stderr);
   assert.match(r.stdout, /dns\.resolve\s+│\s+proxy\.golang\.org/);
   assert.match(r.stdout, /GET \/rsc\.io\/quote\/@v\/list 200 in \d+ ms/);

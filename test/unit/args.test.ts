@@ -64,7 +64,7 @@ const DEFAULTS: DoctorOptions = {
   defaultTargets: true,
   timeoutMs: 5000,
   caCertPem: null,
-  format: 'table',
+  format: 'compact',
   failOn: 'fail',
   only: [],
   skip: [],

@@ -166,7 +166,7 @@ const BAD: Array<[string, string, string]> = [
   [Y, 'image: golang\ndockerfile: Dockerfile\n', 'image and dockerfile exclude each other (image names the image; dockerfile is for a Dockerfile build)'],
   [Y, 'image: golang\nmode: build\n', 'mode build needs a Dockerfile, not image'],
   [Y, 'mode: docker\n', 'mode must be one of run, build (got "docker")'],
-  [Y, 'format: yaml\n', 'format must be one of table, list, json, markdown, junit, github (got "yaml")'],
+  [Y, 'format: yaml\n', 'format must be one of compact, table, list, json, markdown, junit, github (got "yaml")'],
   [Y, 'failOn: error\n', 'failOn must be one of fail, warn (got "error")'],
   [Y, 'skip: dns.reslove\n', 'skip: "dns.reslove" is not a check id or category (did you mean "dns.resolve"?)'],
   [Y, 'only: [dns, nonsense]\n', 'only[1]: "nonsense" is not a check id or category'],
