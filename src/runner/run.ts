@@ -9,9 +9,10 @@ import { type Block, encodePlan, WireReader } from '../agent/wire.js';
 import type { Engine, EngineInfo, ImageConfig, PullProgress } from '../engine/types.js';
 import { LABEL_RUN, LABEL_TOOL } from '../engine/types.js';
 import { ImageMissing, ProbeFailed } from '../errors.js';
-import type { BuildStepEvidence, DockerfileEvidence, EngineEvidence, EnvVar, RawBlock, Evidence, FetchEvidence, PullEvidence, FsEvidence, HostEvidence, ImageFacts, ProbePlan, RepoEvidence, SumdbGetEvidence, TargetEvidence, TransferEvidence } from '../model.js';
+import type { BuildStepEvidence, DockerfileEvidence, EngineEvidence, EnvVar, RawBlock, Evidence, FetchEvidence, PullEvidence, FsEvidence, HostEvidence, ImageFacts, ProbePlan, RepoEvidence, StopReason, SumdbGetEvidence, TargetEvidence, TransferEvidence } from '../model.js';
 import type { DoctorOptions } from '../options.js';
 import { planProbes } from './plan.js';
+import { jobsToStop } from './stop.js';
 
 const debug = createDebug('gomod-doctor:agent');
 
@@ -101,6 +102,26 @@ export async function collectEvidence(opts: DoctorOptions, deps: RunDeps, stageF
   let rejectInput!: (err: Error) => void;
   const input = new Promise<string>((res, rej) => ((resolveInput = res), (rejectInput = rej)));
 
+  // Jobs a lower layer has decided: told to stop as soon as the deciding block is in.
+  const stops = new Map<string, StopReason>();
+  const ended = new Set<string>();
+  const toAgent: { write: ((text: string) => void) | null; queued: string } = { write: null, queued: '' };
+  const sendStops = () => {
+    const plan = got.plan;
+    if (!plan) return;
+    const targets = evidenceFromBlocks(plan, blocks, finished).targets;
+    const decided = jobsToStop({ plan, env, targets, ended, stopped: new Set(stops.keys()) });
+    if (!decided.size) return;
+    let lines = '';
+    for (const [key, why] of decided) {
+      debug('stop %s: %s (%s %s)', key, why.what, why.id, why.target);
+      stops.set(key, why);
+      lines += `stop ${key}\n`;
+    }
+    if (toAgent.write) toAgent.write(lines);
+    else toAgent.queued += lines;
+  };
+
   const reportPending = () => {
     const plan = got.plan;
     if (!plan) return;
@@ -134,12 +155,20 @@ export async function collectEvidence(opts: DoctorOptions, deps: RunDeps, stageF
     },
     {
       input,
+      onInputWritten(write) {
+        toAgent.write = write;
+        if (toAgent.queued) write(toAgent.queued);
+        toAgent.queued = '';
+      },
       onStdout(chunk) {
         for (const ev of reader.push(chunk)) {
           if (ev.type === 'block') {
             blocks.set(ev.block.id, ev.block);
+            debug('block %s', ev.block.id);
+            const [kind, key] = ev.block.id.split(':') as [string, string | undefined];
+            if ((kind === 'fetch' || kind === 'xfer') && key) ended.add(key);
+            if (['dns', 'tcp', 'tls', 'http'].includes(kind)) sendStops();
             if (ev.block.id.startsWith('target:')) {
-              debug('%s done', ev.block.id);
               finished.add(ev.block.id.slice('target:'.length));
               reportPending();
             }
@@ -181,7 +210,7 @@ export async function collectEvidence(opts: DoctorOptions, deps: RunDeps, stageF
     throw new ProbeFailed(`the probe agent ${how} before it finished probing${tail ? `: ${tail}` : ''}`, 'run it again; if it repeats, run with --debug and look at the engine (docker events, dockerd logs)');
   }
   const donePlan: ProbePlan = plan;
-  const measured = evidenceFromBlocks(donePlan, blocks, finished);
+  const measured = withStopReasons(evidenceFromBlocks(donePlan, blocks, finished), stops);
   const host = await hostRun;
   if (deps.buildStep) deps.progress('waiting for the build step');
   const buildStep = await buildStepRun;
@@ -215,6 +244,19 @@ export async function collectEvidence(opts: DoctorOptions, deps: RunDeps, stageF
       },
       raw: rawBlocks(blocks),
     },
+  };
+}
+
+/** A stopped fetch or transfer carries the row that decided it. Pure. */
+export function withStopReasons<E extends Pick<Evidence, 'fetches' | 'transfers'>>(measured: E, stops: ReadonlyMap<string, StopReason>): E {
+  const reason = (key: string) => {
+    const why = stops.get(key);
+    return why ? { stoppedBy: why } : {};
+  };
+  return {
+    ...measured,
+    fetches: measured.fetches.map((f) => (f.outcome === 'stopped' ? { ...f, ...reason(f.fetch.key) } : f)),
+    transfers: measured.transfers.map((x) => (x.outcome === 'stopped' ? { ...x, ...reason(x.transfer.key) } : x)),
   };
 }
 
@@ -327,6 +369,7 @@ async function runHostProbes(opts: DoctorOptions, plan: ProbePlan, deps: RunDeps
       probeHost({ targets: plan.targets, env: deps.hostEnv, timeoutMs: opts.timeoutMs, extraCaPem: opts.caCertPem, addHosts: opts.addHosts }),
       deps.engine.networkMtu(opts.network),
     ]);
+    debug('host probes done');
     return { ...probed, networkMtu, networkName: opts.network ?? 'bridge' };
   } catch {
     return null; // the host side is a comparison: its own failure never fails the run
