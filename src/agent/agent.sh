@@ -73,9 +73,12 @@ stop_job() {
   return 0
 }
 # After the plan, stdin carries `stop KEY` lines until the host has every answer.
-# fd 8 is the agent's stdin (an asynchronous list's own stdin is /dev/null); fd 9,
-# the printer's FIFO, is closed so the printer still ends when the jobs do.
+# Run in the background: fd 8 is the agent's stdin (an asynchronous list's own stdin
+# is /dev/null). fd 9, the printer's FIFO, is closed with exec, not with a redirection
+# on the call: dash keeps a saved copy of a redirected fd, and the printer would then
+# never see its last writer go.
 stop_listener() {
+  exec 9>&- <&8 8<&-
   while read -r kind a _; do [ "$kind" = stop ] && stop_job "$a"; done
 }
 
@@ -578,7 +581,8 @@ while read -r kind a b c d e f; do
   JOBS="$JOBS $!"
 done
 exec 8<&0
-stop_listener <&8 9>&- &
+stop_listener &
+exec 8<&-
 # The jobs, not the printer: it ends only once this shell has closed the FIFO.
 [ -n "$JOBS" ] && wait $JOBS
 stop_printer
