@@ -287,8 +287,10 @@ async function main(lab: Lab, projectDir: string | null): Promise<void> {
   }
 
   // Where the time of one healthy run goes: the engine calls, as offsets from the spawn.
-  for (const sc of list.slice(0, 2)) {
+  for (const sc of list.slice(0, 3)) {
+    sc.setup?.();
     const phases = await doctorPhases(sc.args, sc.hostDns);
+    sc.teardown?.();
     note(`phases of one '${sc.name}' run (ms from spawn): ${phases.map((p) => `${Math.round(p.atMs)} ${p.what}`).join(' · ')}`);
   }
 
