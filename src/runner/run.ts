@@ -109,7 +109,7 @@ export async function collectEvidence(opts: DoctorOptions, deps: RunDeps, stageF
   const sendStops = () => {
     const plan = got.plan;
     if (!plan) return;
-    const targets = evidenceFromBlocks(plan, blocks, finished).targets;
+    const targets = targetsFromBlocks(plan, blocks, finished);
     const decided = jobsToStop({ plan, env, targets, ended, stopped: new Set(stops.keys()) });
     if (!decided.size) return;
     let lines = '';
@@ -293,9 +293,9 @@ function unprobed(opts: DoctorOptions, info: EngineInfo, stage: DockerfileEviden
   };
 }
 
-/** What the agent's blocks say about each planned probe. Pure. */
-export function evidenceFromBlocks(plan: ProbePlan, blocks: Map<string, Block>, finished: Set<string>): Pick<Evidence, 'targets' | 'paths' | 'repos' | 'fetches' | 'sumdb' | 'transfers'> {
-  const targets: TargetEvidence[] = plan.targets.map((t) => {
+/** What the agent's blocks say about each planned target's chain so far. Pure. */
+export function targetsFromBlocks(plan: ProbePlan, blocks: Map<string, Block>, finished: Set<string>): TargetEvidence[] {
+  return plan.targets.map((t) => {
     const get = (kind: string) => blocks.get(`${kind}:${t.key}`);
     const dns = get('dns');
     const tcp = get('tcp');
@@ -310,6 +310,11 @@ export function evidenceFromBlocks(plan: ProbePlan, blocks: Map<string, Block>, 
       http: http && t.httpUrl ? parseHttp(http, t.httpUrl, t.httpProxy) : null,
     };
   });
+}
+
+/** What the agent's blocks say about each planned probe. Pure. */
+export function evidenceFromBlocks(plan: ProbePlan, blocks: Map<string, Block>, finished: Set<string>): Pick<Evidence, 'targets' | 'paths' | 'repos' | 'fetches' | 'sumdb' | 'transfers'> {
+  const targets = targetsFromBlocks(plan, blocks, finished);
   const paths: FsEvidence[] = plan.paths.map((p) => {
     const block = blocks.get(`fs:${p.key}`);
     if (block) return parseFs(block, p);
