@@ -109,7 +109,7 @@ test('MTU black hole: TCP connects, TLS stalls only in the container; the Docker
   assert.match(h.summary, /host: resolves [\d.]+ \(\d+ ms\), TCP \d+ ms, TLS \d+ ms, HTTP 200/);
   assert.is(r.report.summary.layer, 'tls');
   // The go command's fetch is stopped once the TLS row has failed: it cannot work either.
-  assert.match(r.report.summary.verdict, /go mod download itself (fails|cannot work)/);
+  assert.match(r.report.summary.verdict, 'go mod download itself cannot work');
   assert.is(r.report.summary.fix, h.fix);
   assert.match(h.fix ?? '', `"mtu": ${mtu.hostMtu} in /etc/docker/daemon.json`);
 
