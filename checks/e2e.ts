@@ -4,7 +4,7 @@
  * caches. Its -x output gives each request's status and time; its own error message
  * gives the cause. Pure over Evidence.
  */
-import type { CheckResult, Evidence, FetchEvidence, FetchOutcome, HttpEvidence, TransferEvidence } from '../src/model.js';
+import type { CheckResult, Evidence, FetchEvidence, FetchOutcome, HttpEvidence, StopReason, TransferEvidence } from '../src/model.js';
 import { type ImageCheck, goValue, secs, type ImageRow } from './check.js';
 import { redactUrl } from '../src/secrets.js';
 import { DEFAULT_GOPROXY, DEFAULT_GOSUMDB, type EntryAnswer, type GoproxyEntry, parseGoproxy, predictFallthrough, predictSumdbRoute, sumdbEndpoint } from '../src/go/goproxy-list.js';
@@ -21,6 +21,7 @@ const CAUSE: Record<Exclude<FetchOutcome, 'ok' | 'no_go'>, CheckResult['cause']>
   checksum: 'e2e.checksum',
   sumdb: 'e2e.sumdb',
   hung: 'e2e.hung',
+  stopped: 'e2e.stopped',
   auth: 'e2e.auth',
   error: 'e2e.error',
 };
@@ -37,6 +38,7 @@ const WHAT: Record<Exclude<FetchOutcome, 'ok' | 'no_go'>, string> = {
   checksum: 'the download did not match its checksum',
   sumdb: 'the checksum database could not confirm it',
   hung: 'it did not finish in time',
+  stopped: 'stopped: a lower layer already decides it',
   auth: 'git has no working credentials for it',
   error: 'it failed',
 };
@@ -95,6 +97,7 @@ function rowFor(f: FetchEvidence, ev: Evidence): ImageRow {
   // An entry on its own failing only matters if the list needs it; the configured list and
   // private modules are what the build gets.
   const status = f.fetch.kind === 'entry' ? 'warn' : 'fail';
+  if (f.outcome === 'stopped') return { ...base, status, ...stoppedRow(f.stoppedBy, `go mod download ${f.fetch.canary}`, f.ms) };
   const why = f.outcome === 'hung' ? `${WHAT.hung} (${secs(3 * ev.context.timeoutMs)})` : WHAT[f.outcome];
   return {
     ...base,
@@ -102,6 +105,20 @@ function rowFor(f: FetchEvidence, ev: Evidence): ImageRow {
     cause: CAUSE[f.outcome],
     fix: fixFor(f),
     summary: `go mod download ${f.fetch.canary}: ${why}${f.error ? ` — ${redactUrl(f.error).replace(/\s+/g, ' ')}` : ''}${detail ? ` [${detail}]` : ''}`,
+  };
+}
+
+/**
+ * A probe the run stopped because a lower layer's row decides it (its proxy's DNS, TCP or
+ * TLS failed): it still counts as failing, explained by that row.
+ */
+function stoppedRow(by: StopReason | undefined, what: string, ms: number | null): Pick<ImageRow, 'cause' | 'fix' | 'summary' | 'explainedBy'> {
+  const row = by ? `${by.id} ${by.target ?? ''}`.trim() : 'a lower layer';
+  return {
+    cause: 'e2e.stopped',
+    fix: by ? `see the ${by.id} row for ${by.target}: this cannot work until that does` : null,
+    summary: `${what}: stopped after ${secs(ms ?? 0)}, it cannot succeed — ${by ? `${by.what} (${row})` : row}`,
+    ...(by ? { explainedBy: { id: by.id, target: by.target } } : {}),
   };
 }
 
@@ -242,6 +259,9 @@ function transferRow(x: TransferEvidence, ev: Evidence): ImageRow {
   const base = { target, ms: x.ms, evidence };
   const of = x.length !== null ? ` of ${bytesText(x.length)}` : '';
   if (x.outcome === 'no_tool') return { ...base, status: 'skip', cause: 'tool.missing', fix: null, summary: 'no curl or wget in the image to time a download with' };
+  if (x.outcome === 'stopped') {
+    return { ...base, status: inList ? 'fail' : 'warn', ...stoppedRow(x.stoppedBy, `the ${x.transfer.purpose === 'canary' ? 'canary zip' : 'zip'} download`, x.ms) };
+  }
   if (x.outcome === 'complete' && (x.status === 200 || x.status === null)) {
     return { ...base, status: 'pass', cause: null, fix: null, summary: `${bytesText(x.bytes)} in ${x.ms} ms (${rate(x)})` };
   }

@@ -87,6 +87,8 @@ function headline(cause: Cause | null, rows: CheckResult[], ev: Evidence): strin
     case 'e2e.timeout':
     case 'e2e.stalled':
       return `go mod download hangs: ${rows[0]?.summary ?? ''}.`;
+    case 'e2e.stopped':
+      return `go mod download cannot work: ${rows[0]?.summary ?? ''}.`;
     case 'e2e.dns':
     case 'e2e.refused':
     case 'e2e.proxy':
@@ -129,6 +131,7 @@ const ref = (r: CheckResult) => `${r.id}@${r.target ?? ''}`;
 function goCommandWords(results: CheckResult[]): string | null {
   const fetch = results.find((r) => r.id === 'e2e.fetch' && (r.target ?? '').startsWith('GOPROXY='));
   if (!fetch || fetch.status === 'skip') return null;
+  if (fetch.cause === 'e2e.stopped') return 'go mod download itself cannot work: it was stopped once that was known';
   return fetch.status === 'pass' ? 'go mod download itself works' : `go mod download itself fails (${fetch.cause?.replace('e2e.', '') ?? 'error'})`;
 }
 

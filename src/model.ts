@@ -106,6 +106,7 @@ export type Cause =
   | 'e2e.checksum'
   | 'e2e.sumdb'
   | 'e2e.hung'
+  | 'e2e.stopped'
   | 'e2e.auth'
   | 'e2e.error'
   | 'e2e.sumdb_off'
@@ -438,7 +439,18 @@ export interface GoRequest {
   ms: number | null;
 }
 
-export type FetchOutcome = 'ok' | 'dns' | 'timeout' | 'refused' | 'proxy' | 'tls_timeout' | 'x509' | 'auth' | 'not_found' | 'server_error' | 'checksum' | 'sumdb' | 'hung' | 'no_go' | 'error';
+export type FetchOutcome = 'ok' | 'dns' | 'timeout' | 'refused' | 'proxy' | 'tls_timeout' | 'x509' | 'auth' | 'not_found' | 'server_error' | 'checksum' | 'sumdb' | 'hung' | 'stopped' | 'no_go' | 'error';
+
+/**
+ * Why the host stopped a probe before its bound (`stopped`): a lower layer's row already
+ * decides its answer. `id`/`target` name that row, as `checks[].explainedBy` does.
+ */
+export interface StopReason {
+  id: string;
+  target: string | null;
+  /** What that row found, in a few words ("tcp timeout", "dns timeout"). */
+  what: string;
+}
 
 export interface FetchEvidence {
   fetch: PlannedFetch;
@@ -449,7 +461,8 @@ export interface FetchEvidence {
   /** The go command's own error line (credentials masked). */
   error: string;
   /** Size of the module zip it downloaded, when it got that far. */
-  zipBytes: number | null;
+  zipBytes: number | null;  /** Set when the outcome is `stopped`. */
+  stoppedBy?: StopReason;
 }
 
 export interface SumdbGetEvidence {
@@ -459,7 +472,9 @@ export interface SumdbGetEvidence {
 
 export interface TransferEvidence {
   transfer: PlannedTransfer;
-  outcome: 'complete' | 'timeout' | 'error' | 'no_tool';
+  outcome: 'complete' | 'timeout' | 'error' | 'no_tool' | 'stopped';
+  /** Set when the outcome is `stopped`. */
+  stoppedBy?: StopReason;
   status: number | null;
   /** Content-Length the server announced. */
   length: number | null;

@@ -52,6 +52,36 @@ bounded() {
   return "$rc"
 }
 
+# --- stopping a job the host no longer needs -----------------------------------
+# stoppable KEY SECS CMD...: `bounded`, with the pid left in $W/KEY.pid so that a
+# `stop KEY` line from the host (stop_job) can end it early. GNU timeout runs CMD in
+# its own process group: stop_job signals the group, the go command's children too.
+stoppable() {
+  key=$1; secs=$2; shift 2
+  if have timeout; then timeout "$secs" "$@" & else bounded "$secs" "$@" & fi
+  spid=$!
+  echo "$spid" >"$W/$key.pid"
+  # A stop that came before the pid file was written: the job ends itself.
+  [ -e "$W/$key.stop" ] && stop_pid "$spid"
+  wait "$spid"
+}
+stop_pid() { kill -TERM "-$1" 2>/dev/null || kill -TERM "$1" 2>/dev/null; }
+# stop_job KEY: mark the job stopped (its block says so), then end what it runs.
+stop_job() {
+  : >"$W/$1.stop"
+  [ -s "$W/$1.pid" ] && { read -r p <"$W/$1.pid"; stop_pid "$p"; }
+  return 0
+}
+# After the plan, stdin carries `stop KEY` lines until the host has every answer.
+# Run in the background: fd 8 is the agent's stdin (an asynchronous list's own stdin
+# is /dev/null). fd 9, the printer's FIFO, is closed with exec, not with a redirection
+# on the call: dash keeps a saved copy of a redirected fd, and the printer would then
+# never see its last writer go.
+stop_listener() {
+  exec 9>&- <&8 8<&-
+  while read -r kind a _; do [ "$kind" = stop ] && stop_job "$a"; done
+}
+
 # --- output ---------------------------------------------------------------------
 # raw FILE [MAX] [PREFIX]: print at most MAX lines of FILE, each prefixed, PEM bodies dropped.
 raw() {
@@ -456,7 +486,7 @@ probe_fetch() {
        export GIT_CONFIG_COUNT=$n
        [ -z "${GIT_SSH_COMMAND-}" ] && export GIT_SSH_COMMAND="ssh -o BatchMode=yes -o ConnectTimeout=$TI${SSHKEY:+ -i $SSHKEY}"
      fi
-     bounded "$TF" go mod download -x -json "$2") >"$d/out" 2>"$d/err"
+     stoppable "$1" "$TF" go mod download -x -json "$2") >"$d/out" 2>"$d/err"
     rc=$?
   else
     rc=127
@@ -464,6 +494,7 @@ probe_fetch() {
   t1=$(now_ms)
   { echo "@gmd begin fetch:$1"
     echo "@gmd kv rc $rc"; echo "@gmd kv ms $((t1 - t0))"
+    [ -e "$W/$1.stop" ] && echo "@gmd kv stopped 1"
     zip=$(find "$d/mod/cache/download" -name '*.zip' 2>/dev/null | head -n 1)
     [ -n "$zip" ] && echo "@gmd kv zip_bytes $(wc -c <"$zip" | tr -d ' ')"
     grep -h '"Error"' "$d/out" 2>/dev/null | mask | sed 's/^/@gmd kv error /'
@@ -482,18 +513,19 @@ probe_xfer() {
     tool=curl
     if [ "$3" = - ]; then via=--noproxy; proxy='*'; else via=--proxy; proxy=$3; fi
     # curl's own --max-time first: it then flushes what arrived and prints its -w line.
-    bounded "$((${XB%.*} + 2))" curl -sS -o "$W/$1.data" -D "$W/$1.hdr" --max-time "$XB" "$via" "$proxy" ${TLSCA:+--cacert "$TLSCA"} ${TLSDIR:+--capath "$TLSDIR"} \
+    stoppable "$1" "$((${XB%.*} + 2))" curl -sS -o "$W/$1.data" -D "$W/$1.hdr" --max-time "$XB" "$via" "$proxy" ${TLSCA:+--cacert "$TLSCA"} ${TLSDIR:+--capath "$TLSDIR"} \
       -w '\n@w %{http_code} %{time_starttransfer}\n' "$2" >"$W/$1.xout" 2>&1
   elif have wget; then
     tool=wget
     (unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY no_proxy NO_PROXY
      if [ "$3" != - ]; then http_proxy=$3; https_proxy=$3; export http_proxy https_proxy; fi
-     bounded "$XB" wget -S -O "$W/$1.data" "$2") >"$W/$1.xout" 2>&1
+     stoppable "$1" "$XB" wget -S -O "$W/$1.data" "$2") >"$W/$1.xout" 2>&1
     cp "$W/$1.xout" "$W/$1.hdr"
   else tool=none; : >"$W/$1.xout"; false; fi
   rc=$?; t1=$(now_ms)
   { echo "@gmd begin xfer:$1"
     echo "@gmd kv tool $tool"; echo "@gmd kv rc $rc"; echo "@gmd kv ms $((t1 - t0))"
+    [ -e "$W/$1.stop" ] && echo "@gmd kv stopped 1"
     echo "@gmd kv bytes $(wc -c <"$W/$1.data" 2>/dev/null | tr -d ' ')"
     len=$(tr -d '\r' <"$W/$1.hdr" 2>/dev/null | sed -n 's/^ *[Cc]ontent-[Ll]ength: *\([0-9][0-9]*\).*/\1/p' | tail -n 1)
     [ -n "$len" ] && echo "@gmd kv length $len"
@@ -548,6 +580,9 @@ while read -r kind a b c d e f; do
   esac
   JOBS="$JOBS $!"
 done
+exec 8<&0
+stop_listener &
+exec 8<&-
 # The jobs, not the printer: it ends only once this shell has closed the FIFO.
 [ -n "$JOBS" ] && wait $JOBS
 stop_printer

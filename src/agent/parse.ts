@@ -441,6 +441,8 @@ export function parseFetch(block: Block, fetch: PlannedFetch): FetchEvidence {
   const ev: FetchEvidence = { fetch, outcome: 'error', rc, ms: kvInt(block, 'ms'), requests, error, zipBytes: kvInt(block, 'zip_bytes') };
   if (rc === 0 && !error) return { ...ev, outcome: 'ok' };
   if (rc === 127) return { ...ev, outcome: 'no_go', error: 'no go command in the image' };
+  // The host stopped it: a lower layer had already decided (run.ts attaches which).
+  if (kv(block, 'stopped') === '1') return { ...ev, outcome: 'stopped' };
   if (killedByTimeout(rc)) return { ...ev, outcome: 'hung' };
   const text = [error, ...other, ...requests.map((r) => r.statusText)].join('\n');
   const hit = FETCH_FAILURES.find(([re]) => re.test(text));
@@ -457,6 +459,7 @@ export function parseTransfer(block: Block, transfer: PlannedTransfer): Transfer
   const ev: TransferEvidence = { transfer, outcome: 'error', status, length: kvInt(block, 'length'), bytes: kvInt(block, 'bytes') ?? 0, ms: kvInt(block, 'ms'), message: '' };
   if (tool === 'none' || tool === null) return { ...ev, outcome: 'no_tool' };
   if (rc === 0) return { ...ev, outcome: 'complete' };
+  if (kv(block, 'stopped') === '1') return { ...ev, outcome: 'stopped' };
   const message = lastMeaningful(block.raw.filter((l) => !l.startsWith('@w') && !/^\s*(HTTP\/|[A-Za-z-]+:)/.test(l)));
   return { ...ev, outcome: killedByTimeout(rc) || /curl: \(28\)/.test(text) ? 'timeout' : 'error', message };
 }

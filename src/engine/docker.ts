@@ -318,7 +318,10 @@ export class DockerEngine implements Engine {
     // does not pass a half-close on (e.g. one in front of a remote engine) would close the
     // whole attach connection, output included.
     Promise.all([conversation.input, copied]).then(
-      ([text]) => void stream.write(text),
+      ([text]) => {
+        stream.write(text);
+        conversation.onInputWritten?.((more) => void stream.write(more));
+      },
       () => stream.end(),
     );
     await copied;

@@ -55,8 +55,10 @@ export interface AgentSpec {
 /** One conversation with the agent: stdout arrives in chunks; stdin is written once. */
 export interface AgentConversation {
   onStdout(chunk: string): void;
-  /** Resolves with the text to write to the agent's stdin (then closed). */
+  /** Resolves with the text to write to the agent's stdin (the plan). */
   input: Promise<string>;
+  /** Called once the plan is written: later lines (`stop KEY`) go to the agent through `write`. */
+  onInputWritten?(write: (text: string) => void): void;
 }
 
 export interface AgentRunResult {

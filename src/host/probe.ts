@@ -416,9 +416,9 @@ export async function probeHost(input: HostProbeInput, ops: HostProbeOps = defau
     return context;
   };
   const probed = input.targets.filter((t) => !(t.roles.length > 0 && t.roles.every((r) => r === 'proxy')));
-  const [targets, nameservers] = await Promise.all([
-    Promise.all(probed.map((t) => probeTarget(t, input, addHosts, secureContext, ops))),
-    readNameservers(),
-  ]);
+  // First, while libuv's thread pool is free: lookups a dead resolver holds there (4 threads,
+  // each for the resolver's own timeout) would queue this read behind them.
+  const nameservers = await readNameservers();
+  const targets = await Promise.all(probed.map((t) => probeTarget(t, input, addHosts, secureContext, ops)));
   return { proxyEnv: hostProxyEnv(input.env), nameservers, targets };
 }

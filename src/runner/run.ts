@@ -9,10 +9,11 @@ import { type Block, encodePlan, WireReader } from '../agent/wire.js';
 import type { Engine, EngineInfo, ImageConfig, PullProgress } from '../engine/types.js';
 import { LABEL_RUN, LABEL_TOOL } from '../engine/types.js';
 import { ImageMissing, ProbeFailed } from '../errors.js';
-import type { BuildStepEvidence, DockerfileEvidence, EngineEvidence, EnvVar, RawBlock, Evidence, FetchEvidence, PullEvidence, FsEvidence, HostEvidence, ImageFacts, ProbePlan, RepoEvidence, SumdbGetEvidence, TargetEvidence, TransferEvidence } from '../model.js';
+import type { BuildStepEvidence, DockerfileEvidence, EngineEvidence, EnvVar, RawBlock, Evidence, FetchEvidence, PullEvidence, FsEvidence, HostEvidence, ImageFacts, ProbePlan, RepoEvidence, StopReason, SumdbGetEvidence, TargetEvidence, TransferEvidence } from '../model.js';
 import type { DoctorOptions } from '../options.js';
 import { redactUrl } from '../secrets.js';
 import { planProbes } from './plan.js';
+import { jobsToStop } from './stop.js';
 
 const debug = createDebug('gomod-doctor:agent');
 
@@ -104,6 +105,26 @@ export async function collectEvidence(opts: DoctorOptions, deps: RunDeps, stageF
   let rejectInput!: (err: Error) => void;
   const input = new Promise<string>((res, rej) => ((resolveInput = res), (rejectInput = rej)));
 
+  // Jobs a lower layer has decided: told to stop as soon as the deciding block is in.
+  const stops = new Map<string, StopReason>();
+  const ended = new Set<string>();
+  const toAgent: { write: ((text: string) => void) | null; queued: string } = { write: null, queued: '' };
+  const sendStops = () => {
+    const plan = got.plan;
+    if (!plan) return;
+    const targets = targetsFromBlocks(plan, blocks, finished);
+    const decided = jobsToStop({ plan, env, targets, ended, stopped: new Set(stops.keys()) });
+    if (!decided.size) return;
+    let lines = '';
+    for (const [key, why] of decided) {
+      debug('stop %s: %s (%s %s)', key, why.what, why.id, why.target);
+      stops.set(key, why);
+      lines += `stop ${key}\n`;
+    }
+    if (toAgent.write) toAgent.write(lines);
+    else toAgent.queued += lines;
+  };
+
   const reportPending = () => {
     const plan = got.plan;
     if (!plan) return;
@@ -144,12 +165,20 @@ export async function collectEvidence(opts: DoctorOptions, deps: RunDeps, stageF
     },
     {
       input,
+      onInputWritten(write) {
+        toAgent.write = write;
+        if (toAgent.queued) write(toAgent.queued);
+        toAgent.queued = '';
+      },
       onStdout(chunk) {
         for (const ev of reader.push(chunk)) {
           if (ev.type === 'block') {
             blocks.set(ev.block.id, ev.block);
+            debug('block %s', ev.block.id);
+            const [kind, key] = ev.block.id.split(':') as [string, string | undefined];
+            if ((kind === 'fetch' || kind === 'xfer') && key) ended.add(key);
+            if (['dns', 'tcp', 'tls', 'http'].includes(kind)) sendStops();
             if (ev.block.id.startsWith('target:')) {
-              debug('%s done', ev.block.id);
               finished.add(ev.block.id.slice('target:'.length));
               reportPending();
             } else if (/^(fetch|repo):/.test(ev.block.id)) reportPending();
@@ -191,7 +220,7 @@ export async function collectEvidence(opts: DoctorOptions, deps: RunDeps, stageF
     throw new ProbeFailed(`the probe agent ${how} before it finished probing${tail ? `: ${tail}` : ''}`, 'run it again; if it repeats, run with --debug and look at the engine (docker events, dockerd logs)');
   }
   const donePlan: ProbePlan = plan;
-  const measured = evidenceFromBlocks(donePlan, blocks, finished);
+  const measured = withStopReasons(evidenceFromBlocks(donePlan, blocks, finished), stops);
   const host = await hostRun;
   if (deps.buildStep) deps.progress('waiting for the build step');
   const buildStep = await buildStepRun;
@@ -228,6 +257,19 @@ export async function collectEvidence(opts: DoctorOptions, deps: RunDeps, stageF
   };
 }
 
+/** A stopped fetch or transfer carries the row that decided it. Pure. */
+export function withStopReasons<E extends Pick<Evidence, 'fetches' | 'transfers'>>(measured: E, stops: ReadonlyMap<string, StopReason>): E {
+  const reason = (key: string) => {
+    const why = stops.get(key);
+    return why ? { stoppedBy: why } : {};
+  };
+  return {
+    ...measured,
+    fetches: measured.fetches.map((f) => (f.outcome === 'stopped' ? { ...f, ...reason(f.fetch.key) } : f)),
+    transfers: measured.transfers.map((x) => (x.outcome === 'stopped' ? { ...x, ...reason(x.transfer.key) } : x)),
+  };
+}
+
 /** The agent's last two stderr lines, for an error message. */
 function lastWords(stderrTail: string): string {
   return stderrTail.trim().split('\n').slice(-2).join(' ').slice(0, 300);
@@ -261,9 +303,9 @@ function unprobed(opts: DoctorOptions, info: EngineInfo, stage: DockerfileEviden
   };
 }
 
-/** What the agent's blocks say about each planned probe. Pure. */
-export function evidenceFromBlocks(plan: ProbePlan, blocks: Map<string, Block>, finished: Set<string>): Pick<Evidence, 'targets' | 'paths' | 'repos' | 'fetches' | 'sumdb' | 'transfers'> {
-  const targets: TargetEvidence[] = plan.targets.map((t) => {
+/** What the agent's blocks say about each planned target's chain so far. Pure. */
+export function targetsFromBlocks(plan: ProbePlan, blocks: Map<string, Block>, finished: Set<string>): TargetEvidence[] {
+  return plan.targets.map((t) => {
     const get = (kind: string) => blocks.get(`${kind}:${t.key}`);
     const dns = get('dns');
     const tcp = get('tcp');
@@ -278,6 +320,11 @@ export function evidenceFromBlocks(plan: ProbePlan, blocks: Map<string, Block>, 
       http: http && t.httpUrl ? parseHttp(http, t.httpUrl, t.httpProxy) : null,
     };
   });
+}
+
+/** What the agent's blocks say about each planned probe. Pure. */
+export function evidenceFromBlocks(plan: ProbePlan, blocks: Map<string, Block>, finished: Set<string>): Pick<Evidence, 'targets' | 'paths' | 'repos' | 'fetches' | 'sumdb' | 'transfers'> {
+  const targets = targetsFromBlocks(plan, blocks, finished);
   const paths: FsEvidence[] = plan.paths.map((p) => {
     const block = blocks.get(`fs:${p.key}`);
     if (block) return parseFs(block, p);
@@ -337,6 +384,7 @@ async function runHostProbes(opts: DoctorOptions, plan: ProbePlan, deps: RunDeps
       probeHost({ targets: plan.targets, env: deps.hostEnv, timeoutMs: opts.timeoutMs, extraCaPem: opts.caCertPem, addHosts: opts.addHosts }),
       deps.engine.networkMtu(opts.network),
     ]);
+    debug('host probes done');
     return { ...probed, networkMtu, networkName: opts.network ?? 'bridge' };
   } catch {
     return null; // the host side is a comparison: its own failure never fails the run

@@ -1,6 +1,8 @@
 // `npm run bench`: the doctor's wall time and peak memory per scenario on the fixture lab, beside
-// a naive baseline (the same probes one after another with `docker run` + curl) and the floor
-// (one container create + start + exec + remove). Measures and prints; asserts nothing.
+// the floor (one container create + start + exec + remove). The headline rows run the default
+// command (go fetch and host probes on); the secondary rows (--no-fetch --no-host) also show a
+// naive baseline (the same probes one after another with `docker run` + curl). Measures and
+// prints; asserts nothing.
 // stdout: the table only. Progress, per-run figures and the phase breakdown go to stderr.
 // BENCH_RUNS (default 3) sets the repetitions; BENCH_BUILD=0 leaves out the Dockerfile scenarios.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,7 +24,7 @@ const APP_TAG = 'gomod-doctor-fixture/gobuilder-app:1';
 const APP_DOCKERFILE = `FROM ${GOBUILDER_TAG}\nRUN useradd -m -u 1000 app && chmod -R 0755 /go && chown -R root:root /go`;
 const GO_MOD = 'module example.com/hello\n\ngo 1.19\n\nrequire rsc.io/quote v1.5.2\n';
 
-type Rule = 'healthy' | 'blackholed' | 'half' | 'none';
+type Rule = 'healthy' | 'blackholed' | 'half' | 'none' | 'default-healthy' | 'default-dead' | 'default-many';
 
 interface Scenario {
   name: string;
@@ -32,6 +34,11 @@ interface Scenario {
   /** The resolver the doctor's host side uses (only matters without --no-host). */
   hostDns: string;
   cwd?: string;
+  /** Headline: the default command (fetch and host probes on). */
+  headline?: boolean;
+  /** Lab state for this scenario (the silent resolver), and its undoing. */
+  setup?: () => void;
+  teardown?: () => void;
   /** The naive baseline's targets, or null when there is none to compare with. */
   naive: { targets: NaiveTarget[]; goDownload?: { env: string[]; module: string } } | null;
 }
@@ -44,6 +51,8 @@ interface Row {
   naiveMs: number | null;
   slowestMs: number;
   exitCodes: string;
+  /** Every run's wall, for the spread. */
+  walls: number[];
 }
 
 const hostOf = (target: string): string => {
@@ -85,7 +94,32 @@ function scenarios(lab: Lab, projectDir: string | null): Scenario[] {
   const half = [...healthy(3), ...blackholed(3)];
   const h20 = healthy(20);
   const fetchEnv = [`GOPROXY=https://${h5[0]!.name}`, `GOSUMDB=${lab.sumdb.gosumdb}`];
+  // The default command: what a user types. GOPROXY names the first target then direct, as
+  // the go command's default list does; GOSUMDB the lab's checksum database. Host probes resolve
+  // through the lab DNS.
+  const sumdbEnv = ['-e', `GOSUMDB=${lab.sumdb.gosumdb}`];
+  const byDefault = (ts: NaiveTarget[], extra: string[] = []): string[] => [...common, '-e', `GOPROXY=https://${ts[0]!.name},direct`, ...sumdbEnv, ...extra, ...probes(ts)];
+  const headline: Scenario[] = [
+    { name: 'default: healthy', rule: 'default-healthy', headline: true, args: byDefault(h5), hostDns: lab.gateway, naive: null },
+    { name: 'default: all blackholed', rule: 'default-dead', headline: true, args: byDefault(b5, ['--add-host', `${lab.sumdb.name}:${lab.blackhole}`]), hostDns: lab.gateway, naive: null },
+    {
+      name: 'default: silent DNS',
+      rule: 'default-dead',
+      headline: true,
+      args: byDefault(h5),
+      hostDns: lab.gateway,
+      // Every name, the lab's and any other: the resolver never answers.
+      setup: () => {
+        lab.dns.set('*.lab.test', 'silent');
+        lab.dns.set('*', 'silent');
+      },
+      teardown: () => lab.dns.reset(),
+      naive: null,
+    },
+    { name: 'default: 20 targets', rule: 'default-many', headline: true, args: byDefault(h20), hostDns: lab.gateway, naive: null },
+  ];
   const list: Scenario[] = [
+    ...headline,
     { name: 'all healthy', rule: 'healthy', args: probeOnly(h5), hostDns: '127.0.0.1', naive: { targets: h5 } },
     { name: 'all blackholed', rule: 'blackholed', args: probeOnly(b5), hostDns: '127.0.0.1', naive: { targets: b5 } },
     { name: 'half blackholed', rule: 'half', args: probeOnly(half), hostDns: '127.0.0.1', naive: { targets: half } },
@@ -134,6 +168,33 @@ function buildProject(lab: Lab): string {
 const s = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
 const mb = (kb: number): string => `${(kb / 1024).toFixed(1)} MB`;
 
+/** The issue's targets for the default command: dead networks within one timeout + 2 floors + 1 s, healthy within 3 floors. */
+function defaultTarget(row: Row, floorMs: number, rows: Row[]): string {
+  const t = TIMEOUT_S * 1000;
+  if (row.scenario.rule === 'default-dead') {
+    const limit = t + 2 * floorMs + 1000;
+    return `${row.doctorMs <= limit ? 'yes' : 'no'} (≤ ${s(limit)})`;
+  }
+  if (row.scenario.rule === 'default-healthy') return `${row.doctorMs <= 3 * floorMs ? 'yes' : 'no'} (≤ 3 × floor = ${s(3 * floorMs)})`;
+  const base = rows.find((r) => r.scenario.rule === 'default-healthy');
+  if (!base) return '—';
+  const d = row.rssKb - base.rssKb;
+  return `RSS ${d >= 0 ? '+' : ''}${(d / 1024).toFixed(1)} MB vs 5 targets (${Math.abs(d) <= 0.1 * base.rssKb ? 'flat' : 'not flat'})`;
+}
+
+function headlineTable(rows: Row[], floorMs: number, floors: number[]): string {
+  const head = ['scenario (default command)', 'targets', 'wall (median)', 'spread', 'peak RSS', 'floor', 'ratio', 'exit', 'target met?'];
+  const spread = (xs: number[]) => `${s(Math.min(...xs))}–${s(Math.max(...xs))}`;
+  const body = rows.map((r) => [r.scenario.name, String(r.targets), s(r.doctorMs), spread(r.walls), mb(r.rssKb), `${s(floorMs)} (${spread(floors)})`, `${(r.doctorMs / floorMs).toFixed(1)} ×`, r.exitCodes, defaultTarget(r, floorMs, rows)]);
+  return render(head, body);
+}
+
+function render(head: string[], body: string[][]): string {
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
+  const line = (cells: string[]): string => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  return [line(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...body.map(line)].join('\n') + '\n';
+}
+
 function verdict(row: Row, floorMs: number, rows: Row[]): string {
   const t = TIMEOUT_S * 1000;
   let limit: number | null = null;
@@ -163,9 +224,7 @@ function table(rows: Row[], floorMs: number): string {
     r.scenario.rule === 'blackholed' || r.scenario.rule === 'half' ? `${s(r.slowestMs)} (timeout ${TIMEOUT_S} s)` : s(r.slowestMs),
     verdict(r, floorMs, rows),
   ]);
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
-  const line = (cells: string[]): string => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
-  return [line(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...body.map(line)].join('\n') + '\n';
+  return render(head, body);
 }
 
 async function main(lab: Lab, projectDir: string | null): Promise<void> {
@@ -183,6 +242,7 @@ async function main(lab: Lab, projectDir: string | null): Promise<void> {
 
   const rows: Row[] = [];
   for (const sc of list) {
+    sc.setup?.();
     const wall: number[] = [];
     const rss: number[] = [];
     const slow: number[] = [];
@@ -213,7 +273,9 @@ async function main(lab: Lab, projectDir: string | null): Promise<void> {
         `${sc.name} #${i + 1}: doctor ${s(d.wallMs)} (report ${s(d.report.durationMs)}, exit ${d.code}, ${d.report.summary.pass} pass/${d.report.summary.fail} fail) rss ${mb(d.maxRssKb)} slowest ${s(slowestProbeMs(d.report))}${naiveNote}`,
       );
     }
+    sc.teardown?.();
     rows.push({
+      walls: wall,
       scenario: sc,
       targets,
       doctorMs: median(wall),
@@ -225,10 +287,17 @@ async function main(lab: Lab, projectDir: string | null): Promise<void> {
   }
 
   // Where the time of one healthy run goes: the engine calls, as offsets from the spawn.
-  const phases = await doctorPhases(list[0]!.args, '127.0.0.1');
-  note(`phases of one '${list[0]!.name}' run (ms from spawn): ${phases.map((p) => `${Math.round(p.atMs)} ${p.what}`).join(' · ')}`);
+  for (const sc of list.slice(0, 3)) {
+    sc.setup?.();
+    const phases = await doctorPhases(sc.args, sc.hostDns);
+    sc.teardown?.();
+    note(`phases of one '${sc.name}' run (ms from spawn): ${phases.map((p) => `${Math.round(p.atMs)} ${p.what}`).join(' · ')}`);
+  }
 
-  process.stdout.write(table(rows, floorMs));
+  process.stdout.write(`timeout ${TIMEOUT_S} s, ${RUNS} runs per scenario\n\n`);
+  process.stdout.write(headlineTable(rows.filter((r) => r.scenario.headline), floorMs, floors));
+  process.stdout.write('\n');
+  process.stdout.write(table(rows.filter((r) => !r.scenario.headline), floorMs));
 }
 
 let lab: Lab | undefined;

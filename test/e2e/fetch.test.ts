@@ -75,9 +75,12 @@ test('"," with a dead first proxy: the configured list fails (no fall-through on
   const r = await runJson(['--image', GOBUILDER_TAG, ...base, '--add-host', `goproxy.cn:${lab.blackhole}`, '-e', 'GOSUMDB=off', '-e', 'GOPROXY=https://goproxy.cn,https://proxy.golang.org']);
   const configured = fetchRow(r.report, 'GOPROXY=https://goproxy.cn,https://proxy.golang.org');
   assert.is(configured.status, 'fail');
-  assert.ok(['e2e.hung', 'e2e.timeout'].includes(configured.cause ?? ''), String(configured.cause));
+  // Stopped once goproxy.cn's TCP rows failed: the list cannot get past it.
+  assert.is(configured.cause, 'e2e.stopped');
+  assert.equal(configured.explainedBy, { id: 'tcp.connect', target: 'goproxy.cn:443' });
   const dead = fetchRow(r.report, 'https://goproxy.cn alone');
   assert.is(dead.status, 'warn');
+  assert.is(dead.cause, 'e2e.stopped');
   assert.is(fetchRow(r.report, 'https://proxy.golang.org alone').status, 'pass');
   assert.is(row(r.report, 'go-env.goproxy', 'GOPROXY').cause, 'go.goproxy_comma');
 });

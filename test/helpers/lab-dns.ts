@@ -8,7 +8,7 @@ export type DnsAnswer = { a?: string[]; aaaa?: string[] } | 'nxdomain' | 'servfa
 
 /** The record table and query counters of a running lab DNS server. */
 export interface LabDns {
-  /** Set the answer for a name (case-insensitive; `*.suffix` sets a wildcard). */
+  /** Set the answer for a name (case-insensitive; `*.suffix` sets a wildcard, `*` every name). */
   set(name: string, answer: DnsAnswer): void;
   /** Number of queries (any type) received for a name since start or the last reset. */
   queries(name: string): number;
@@ -47,7 +47,8 @@ export async function startDns(host: string, defaults: Record<string, DnsAnswer>
       const wild = table.get(`*.${labels.slice(i).join('.')}`);
       if (wild !== undefined) return wild;
     }
-    return 'nxdomain';
+    // `*` answers for every name (a resolver that never answers: set('*', 'silent')).
+    return table.get('*') ?? 'nxdomain';
   };
 
   /** Build the reply to one query, or undefined for silence. */

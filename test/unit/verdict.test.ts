@@ -105,4 +105,20 @@ test('the go command fails with an unclassified error and nothing below it fails
   assert.match(v.text, 'something new');
 });
 
+test('a fetch stopped because its proxy\'s DNS failed: the verdict stays on the dns layer, its fix and rows; it says the go command cannot work', () => {
+  const report = load('dns-only-host-resolves');
+  const checks = report.checks.map((c) =>
+    c.id === 'e2e.fetch' && c.status === 'fail'
+      ? { ...c, cause: 'e2e.stopped' as const, summary: 'go mod download rsc.io/quote@v1.5.2: stopped after 2 s, it cannot succeed — dns timeout (dns.resolve proxy.golang.org)', explainedBy: { id: 'dns.resolve', target: 'proxy.golang.org' } }
+      : c,
+  );
+  assert.ok(checks.some((c) => c.cause === 'e2e.stopped'), 'the recorded report has a failing fetch row');
+  const before = verdict(report.checks, evidenceOf(report));
+  const v = verdict(checks, evidenceOf(report));
+  assert.is(v.layer, before.layer);
+  assert.is(v.fix, before.fix);
+  assert.equal(v.basedOn, before.basedOn);
+  assert.match(v.text, 'go mod download itself cannot work: it was stopped once that was known');
+});
+
 test.run();
