@@ -137,6 +137,7 @@ export type Cause =
   | 'build.unused_build_arg'
   | 'build.differs'
   | 'build.failed'
+  | 'build.buildkit_network'
   | 'tool.missing'
   | 'prereq.failed';
 

@@ -63,6 +63,8 @@ export class BuildkitProgress {
   private readonly vertexes = new Map<string, StatusVertex>();
   private readonly outputs = new Map<string, string>();
   private readonly pending = new Map<string, string>();
+  /** Vertexes whose name is in the log already. */
+  private readonly named = new Set<string>();
   private probeDigest: string | null = null;
   private current: string | null = null;
   private errorVertex: string | null = null;
@@ -79,14 +81,18 @@ export class BuildkitProgress {
       this.vertexes.set(v.digest, v);
       if (v.name.includes(this.probeMarker)) this.probeDigest = v.digest;
       if (v.error && !v.error.includes('context canceled')) this.errorVertex ??= v.digest;
-      if (!known?.started && v.started && !v.completed) {
+      if (!this.named.has(v.digest) && v.started && !v.completed) {
+        this.named.add(v.digest);
         this.current = v.digest;
         this.onStep(instructionOf(v.name));
         this.line(`#${this.short(v)} ${v.name}`);
       }
       if (v.completed && !known?.completed) {
         this.flush(v.digest);
-        this.line(`#${this.short(v)} ${v.cached ? 'CACHED' : v.error ? `ERROR: ${v.error}` : 'DONE'}`);
+        // A step that arrives already done (cached, or quick) gets its name on the same line.
+        const name = this.named.has(v.digest) ? '' : `${v.name} `;
+        this.named.add(v.digest);
+        this.line(`#${this.short(v)} ${name}${v.cached ? 'CACHED' : v.error ? `ERROR: ${v.error}` : 'DONE'}`);
       }
     }
     for (const l of status.logs) {
