@@ -35,6 +35,9 @@ const MESSAGES = {
   CheckAgentRequest: { fields: { ID: { type: 'string', id: 1 } } },
   CheckAgentResponse: { fields: {} },
   BytesMessage: { fields: { data: { type: 'bytes', id: 1 } } },
+  HealthCheckRequest: { fields: { service: { type: 'string', id: 1 } } },
+  // status is the ServingStatus enum on the wire: 1 is SERVING.
+  HealthCheckResponse: { fields: { status: { type: 'int32', id: 1 } } },
 };
 
 /** The metadata key BuildKit names the requested SSH id with (sshforward.KeySSHID). */
@@ -71,6 +74,8 @@ export async function openSession(modem: SessionModem, secrets: readonly BuildSe
   const c = await codecs();
   const id = randomBytes(16).toString('hex');
   const services = {
+    // The engine checks the session's health every second and drops a session that does not answer.
+    health: { Check: method('/grpc.health.v1.Health/Check', c.HealthCheckRequest, c.HealthCheckResponse, false) },
     auth: { Credentials: method('/moby.filesync.v1.Auth/Credentials', c.CredentialsRequest, c.CredentialsResponse, false) },
     secrets: { GetSecret: method('/moby.buildkit.secrets.v1.Secrets/GetSecret', c.GetSecretRequest, c.GetSecretResponse, false) },
     ssh: {
@@ -80,6 +85,7 @@ export async function openSession(modem: SessionModem, secrets: readonly BuildSe
   };
   const server = new grpc.Server();
   type Unary = (call: { request: Record<string, unknown> }, cb: (err: object | null, res?: object) => void) => void;
+  server.addService(services.health as never, { Check: ((_call, cb) => cb(null, { status: 1 })) as Unary });
   // No registry credentials: the doctor builds from images already on the engine.
   server.addService(services.auth as never, { Credentials: ((_call, cb) => cb(null, {})) as Unary });
   server.addService(services.secrets as never, {

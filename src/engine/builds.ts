@@ -65,7 +65,8 @@ export class DockerBuilds {
     this.baselines.delete(group);
     if (!before) return;
     const deadline = Date.now() + SETTLE_MS;
-    for (;;) {
+    // A parent goes only once its children have: a few passes, children (the newest) first.
+    for (let pass = 0; pass < 4; ) {
       const records = await this.cacheRecords().catch((err) => {
         debug('listing build cache failed: %s', messageOf(err));
         return null;
@@ -77,10 +78,9 @@ export class DockerBuilds {
         await new Promise((r) => setTimeout(r, 250));
         continue;
       }
-      // Children before parents: the newest first.
       made.sort((a, b) => Date.parse(b.CreatedAt) - Date.parse(a.CreatedAt));
       for (const r of made) await this.pruneRecord(r.ID);
-      return;
+      pass++;
     }
   }
 
