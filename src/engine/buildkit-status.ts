@@ -76,6 +76,8 @@ export class BuildkitProgress {
   ) {}
 
   push(status: DecodedStatus): void {
+    // Starts, then output, then completions: a message may carry a step's last lines and its end.
+    const completed: StatusVertex[] = [];
     for (const v of status.vertexes) {
       const known = this.vertexes.get(v.digest);
       this.vertexes.set(v.digest, v);
@@ -87,13 +89,7 @@ export class BuildkitProgress {
         this.onStep(instructionOf(v.name));
         this.line(`#${this.short(v)} ${v.name}`);
       }
-      if (v.completed && !known?.completed) {
-        this.flush(v.digest);
-        // A step that arrives already done (cached, or quick) gets its name on the same line.
-        const name = this.named.has(v.digest) ? '' : `${v.name} `;
-        this.named.add(v.digest);
-        this.line(`#${this.short(v)} ${name}${v.cached ? 'CACHED' : v.error ? `ERROR: ${v.error}` : 'DONE'}`);
-      }
+      if (v.completed && !known?.completed) completed.push(v);
     }
     for (const l of status.logs) {
       const text = l.msg.toString('utf8');
@@ -106,6 +102,13 @@ export class BuildkitProgress {
       this.pending.set(l.vertex, lines.pop() ?? '');
       const v = this.vertexes.get(l.vertex);
       for (const line of lines) this.line(`#${v ? this.short(v) : '?'} ${line}`);
+    }
+    for (const v of completed) {
+      this.flush(v.digest);
+      // A step that arrives already done (cached, or quick) gets its name on the same line.
+      const name = this.named.has(v.digest) ? '' : `${v.name} `;
+      this.named.add(v.digest);
+      this.line(`#${this.short(v)} ${name}${v.cached ? 'CACHED' : v.error ? `ERROR: ${v.error}` : 'DONE'}`);
     }
   }
 
