@@ -6,8 +6,8 @@
  * images and build cache records are what they were: the user's own cache mount (made
  * before, by a build of the user's) survives every run.
  */
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -17,7 +17,7 @@ import { suite } from 'uvu';
 import { LABEL_TOOL } from '../../src/engine/types.js';
 import { BIN, row, runCli, runJson } from '../helpers/cli.js';
 import { docker } from '../helpers/engine.js';
-import { GOBUILDER_TAG } from '../helpers/fixtures.js';
+import { ensureDerivedImage, GOBUILDER_TAG } from '../helpers/fixtures.js';
 import { GIT_HOST, GIT_HTTP_PASSWORD, GIT_HTTP_USER, type Lab, startLab } from '../helpers/lab.js';
 import { loud, withTimeout } from '../helpers/timeout.js';
 
@@ -175,6 +175,45 @@ test('a go step that mounts a netrc secret: with --secret the build step reaches
     assert.is(missing.code, 2);
     assert.match(missing.stderr, /--secret id=netrc: src \/nonexistent\/netrc: no such file/);
   })(), 300_000, 'secret');
+});
+
+test('a go step that mounts the SSH agent: --ssh with a key file, or with this shell\'s agent socket, reaches the private repo over ssh', async ({ lab, dir }) => {
+  await withTimeout((async () => {
+    // The lab's host key is known to the base image (the container probe runs from it too); removed below.
+    const base = await ensureDerivedImage(
+      `gomod-doctor-fixture/gobuilder-known-hosts-bk:${lab.git.sshPort}`,
+      `FROM ${GOBUILDER_TAG}\nRUN mkdir -p -m 0700 /root/.ssh && printf '%s\\n' '${lab.git.knownHostsLine}' > /root/.ssh/known_hosts`,
+    );
+    try {
+      const p = project(dir, 'ssh', `FROM ${base}\nWORKDIR /src\nCOPY go.mod go.sum ./\nRUN --mount=type=ssh go mod download\n`);
+      const common = ['-f', join(p, 'Dockerfile'), '--context', p, '--add-host', `${GIT_HOST}:${lab.gateway}`, '--ssh-key', lab.git.clientKeyPath, '--private-repo', lab.git.sshUrl, '--no-default-targets', '--no-host', '--no-fetch', '--timeout', '3', '--mode', 'build'];
+      const authRows = (r: { report: { buildChecks?: Array<{ category: string; status: string; id: string; cause: string | null }> } }) => r.report.buildChecks!.filter((c) => c.category === 'auth');
+      // Without --ssh the build's git has no key: works in a container, fails in the build.
+      const without = await runJson(common, { timeoutMs: 120_000 });
+      assert.ok(without.report.checks.some((c) => c.id === 'build.step' && c.cause === 'build.differs' && c.status === 'fail'), JSON.stringify(without.report.checks.filter((c) => c.id === 'build.step'), null, 1));
+      // A key file: held by the doctor's own agent, forwarded through the session.
+      const key = await runJson([...common, '--ssh', `default=${lab.git.clientKeyPath}`], { timeoutMs: 120_000 });
+      assert.is(row(key.report, 'build.step', 'buildkit builder').status, 'pass', JSON.stringify(key.report.checks.filter((c) => c.id === 'build.step'), null, 1));
+      assert.ok(authRows(key).length > 0 && authRows(key).every((c) => c.status === 'pass'), JSON.stringify(authRows(key), null, 1));
+      // This shell's agent (--ssh default): the socket's bytes forwarded as they are.
+      const agentDir = mkdtempSync(join(tmpdir(), 'gmd-agent-'));
+      const sock = join(agentDir, 'agent.sock');
+      const agent = spawn('ssh-agent', ['-D', '-a', sock], { stdio: 'ignore' });
+      try {
+        for (let i = 0; i < 50 && !existsSync(sock); i++) await sleep(100);
+        const added = spawnSync('ssh-add', [lab.git.clientKeyPath], { env: { ...process.env, SSH_AUTH_SOCK: sock }, encoding: 'utf8' });
+        assert.is(added.status, 0, added.stderr);
+        const viaSocket = await runJson([...common, '--ssh', 'default'], { timeoutMs: 120_000, env: { SSH_AUTH_SOCK: sock } });
+        assert.is(row(viaSocket.report, 'build.step', 'buildkit builder').status, 'pass', JSON.stringify(viaSocket.report.checks.filter((c) => c.id === 'build.step'), null, 1));
+        assert.ok(authRows(viaSocket).every((c) => c.status === 'pass'), JSON.stringify(authRows(viaSocket), null, 1));
+      } finally {
+        agent.kill();
+        rmSync(agentDir, { recursive: true, force: true });
+      }
+    } finally {
+      await docker().getImage(base).remove({ force: true });
+    }
+  })(), 300_000, 'ssh');
 });
 
 test('a custom --network under BuildKit is a finding that names what works; DOCKER_BUILDKIT=0 builds with the classic builder on it', async ({ lab, dir }) => {
