@@ -31,6 +31,8 @@ export class DockerBuilds {
   private readonly live = new Map<string, { controller: AbortController; done: Promise<unknown> }>();
   /** Per group: the build cache record ids present before its first BuildKit build. */
   private readonly baselines = new Map<string, Promise<Set<string> | null>>();
+  /** Per group: its pruning, once started. */
+  private readonly ending = new Map<string, Promise<void>>();
 
   constructor(
     private readonly docker: Docker,
@@ -59,10 +61,21 @@ export class DockerBuilds {
     }
   }
 
-  /** Prune the records made since the group's first build; waits (bounded) for a cancelled build to let go of them. */
-  async end(group: string): Promise<void> {
+  /**
+   * Prune the records made since the group's first build; waits (bounded) for a cancelled
+   * build to let go of them. Called by the run and by Ctrl-C at once: one pruning, both wait for it.
+   */
+  end(group: string): Promise<void> {
+    let ending = this.ending.get(group);
+    if (!ending) {
+      ending = this.prune(group);
+      this.ending.set(group, ending);
+    }
+    return ending;
+  }
+
+  private async prune(group: string): Promise<void> {
     const before = await this.baselines.get(group);
-    this.baselines.delete(group);
     if (!before) return;
     const deadline = Date.now() + SETTLE_MS;
     // A parent goes only once its children have: a few passes, children (the newest) first.
@@ -88,7 +101,7 @@ export class DockerBuilds {
     const builds = [...this.live.values()];
     for (const b of builds) b.controller.abort();
     await Promise.all(builds.map((b) => b.done));
-    await Promise.all([...this.baselines.keys()].map((g) => this.end(g)));
+    await Promise.all([...new Set([...this.baselines.keys(), ...this.ending.keys()])].map((g) => this.end(g)));
   }
 
   private async cacheRecords(): Promise<CacheRecord[]> {
