@@ -153,6 +153,7 @@ interface ForwardStream {
 function forwardAgent(stream: ForwardStream, sources: Map<string, SshSource>): void {
   const id = String(stream.metadata.get(SSH_ID_KEY)[0] ?? 'default');
   const src = sources.get(id);
+  debug('ssh agent connection for id %s: %s', id, src ? (src.socket ? 'socket' : `${src.keys.length} keys`) : 'not given');
   if (!src) return void stream.end();
   const agent: Duplex | null = src.socket ? net.connect(src.socket) : src.keys.length ? keyAgent(src.keys) : null;
   if (!agent) return void stream.end();
@@ -166,7 +167,7 @@ function forwardAgent(stream: ForwardStream, sources: Map<string, SshSource>): v
 }
 
 /** An SSH agent holding the given private keys, as BuildKit's own for `--ssh id=KEYFILE` (ssh2's agent protocol). */
-function keyAgent(keys: readonly Buffer[]): Duplex {
+export function keyAgent(keys: readonly Buffer[]): Duplex {
   // ssh2 comes with docker-modem (ssh:// engines); required on first use, as there.
   const ssh2 = require('ssh2') as typeof import('ssh2');
   const parsed = keys.flatMap((k) => {
@@ -180,10 +181,14 @@ function keyAgent(keys: readonly Buffer[]): Duplex {
     signReply(req: unknown, sig: Buffer): void;
     failureReply(req: unknown): void;
   };
-  protocol.on('identities', (req) => protocol.getIdentitiesReply(req, parsed));
+  protocol.on('identities', (req) => {
+    debug('ssh identities request: %d keys', parsed.length);
+    protocol.getIdentitiesReply(req, parsed);
+  });
   protocol.on('sign', (req, pub, data, opts) => {
     const key = parsed.find((k) => k.getPublicSSH().equals(pub.getPublicSSH()));
     const sig = key?.sign(data, opts.hash);
+    debug('ssh sign request: %s', !key ? 'no such key' : !sig || sig instanceof Error ? 'signing failed' : 'signed');
     if (!key || !sig || sig instanceof Error) protocol.failureReply(req);
     else protocol.signReply(req, sig);
   });

@@ -192,8 +192,8 @@ test('a go step that mounts the SSH agent: --ssh with a key file, or with this s
       const without = await runJson(common, { timeoutMs: 120_000 });
       assert.ok(without.report.checks.some((c) => c.id === 'build.step' && c.cause === 'build.differs' && c.status === 'fail'), JSON.stringify(without.report.checks.filter((c) => c.id === 'build.step'), null, 1));
       // A key file: held by the doctor's own agent, forwarded through the session.
-      const key = await runJson([...common, '--ssh', `default=${lab.git.clientKeyPath}`], { timeoutMs: 120_000 });
-      assert.is(row(key.report, 'build.step', 'buildkit builder').status, 'pass', JSON.stringify(key.report.checks.filter((c) => c.id === 'build.step'), null, 1));
+      const key = await runJson([...common, '--ssh', `default=${lab.git.clientKeyPath}`, '--debug'], { timeoutMs: 120_000 });
+      assert.is(row(key.report, 'build.step', 'buildkit builder').status, 'pass', `${JSON.stringify(key.report.checks.filter((c) => c.id === 'build.step'), null, 1)}\n${key.stderr.split('\n').filter((l) => /buildkit/.test(l)).join('\n')}\nssh server: ${JSON.stringify(lab.git.sshLog.slice(-6))}`);
       assert.ok(authRows(key).length > 0 && authRows(key).every((c) => c.status === 'pass'), JSON.stringify(authRows(key), null, 1));
       // This shell's agent (--ssh default): the socket's bytes forwarded as they are.
       const agentDir = mkdtempSync(join(tmpdir(), 'gmd-agent-'));
