@@ -64,7 +64,7 @@ export function buildDifferences(ev: Evidence, build: BuildSide, differing: Chec
     reasons.push({ words: 'the build does not trust the --ca-cert authority the container was given', fix: 'COPY corp-ca.crt /usr/local/share/ca-certificates/ and RUN update-ca-certificates in the stage, before the go step' });
   }
   const handed = ev.facts.credentials.handedNetrc || ev.facts.credentials.handedSshKey || ev.facts.credentials.sshAgent;
-  if (handed && !build.facts.credentials.netrcMachines?.length && !build.facts.credentials.sshKeys.length && about(/^auth|^e2e\.auth/)) {
+  if (handed && !build.facts.credentials.netrcMachines?.length && !build.facts.credentials.sshKeys.length && !build.facts.credentials.sshAgent && about(/^auth|^e2e\.auth/)) {
     reasons.push({ words: 'the build has none of the git credentials the container was handed', fix: 'RUN --mount=type=secret,id=netrc,target=/root/.netrc go mod download, with docker build --secret id=netrc,src=$HOME/.netrc (or --mount=type=ssh with --ssh default)' });
   }
   return reasons;

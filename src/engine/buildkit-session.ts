@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import net from 'node:net';
-import type { Duplex } from 'node:stream';
+import { Duplex } from 'node:stream';
 import createDebug from 'debug';
 import type { BuildSecret, SshSource } from './types.js';
 
@@ -192,5 +192,39 @@ export function keyAgent(keys: readonly Buffer[]): Duplex {
     if (!key || !sig || sig instanceof Error) protocol.failureReply(req);
     else protocol.signReply(req, sig);
   });
-  return protocol;
+  return answeringExtensions(protocol);
+}
+
+const SSH_AGENTC_EXTENSION = 27;
+const SSH_AGENT_FAILURE = Buffer.from([0, 0, 0, 1, 5]);
+
+/**
+ * OpenSSH's client (8.9+) first sends the agent an extension request (session-bind@openssh.com).
+ * ssh2's agent does not skip the body of a request it does not know, and then misreads the
+ * identities request after it: extensions are answered here, with the failure an agent
+ * without them gives, and every other message is passed on whole.
+ */
+function answeringExtensions(protocol: Duplex): Duplex {
+  let pending = Buffer.alloc(0);
+  const agent: Duplex = new Duplex({
+    read() {},
+    write(chunk: Buffer, _enc, done) {
+      pending = Buffer.concat([pending, chunk]);
+      while (pending.length >= 4 && pending.length >= 4 + pending.readUInt32BE(0)) {
+        const frame = pending.subarray(0, 4 + pending.readUInt32BE(0));
+        pending = pending.subarray(frame.length);
+        if (frame[4] === SSH_AGENTC_EXTENSION) agent.push(SSH_AGENT_FAILURE);
+        else protocol.write(frame);
+      }
+      done();
+    },
+    final(done) {
+      protocol.end();
+      done();
+    },
+  });
+  protocol.on('data', (d: Buffer) => agent.push(d));
+  protocol.on('end', () => agent.push(null));
+  protocol.on('error', (err) => agent.destroy(err));
+  return agent;
 }
