@@ -240,9 +240,15 @@ test('--mode build: a step of the user\'s Dockerfile that fails stops the build 
   const r = await runJson(['-f', join(failing, 'Dockerfile'), '--context', failing, '--network', 'none', '--no-default-targets', '--no-host', '--no-fetch', '--timeout', '2', '--mode', 'build'], { timeoutMs: 120_000, env: CLASSIC });
   const step = r.report.checks.find((c) => c.id === 'build.step')!;
   assert.equal([step.status, step.cause], ['fail', 'build.failed']);
-  assert.match(step.summary, /the build fails at `RUN echo .*exit 3`, before the go command runs: .*returned a non-zero code: 3/);
+  assert.match(step.summary, /the build fails at `RUN echo .*exit 3`, before the go command runs \(classic: DOCKER_BUILDKIT=0\): .*returned a non-zero code: 3/);
   assert.ok(JSON.stringify(step.evidence).includes('temporary error'), 'the failing step\'s output is in the evidence');
   assert.is(r.report.summary.layer, 'build');
+  // The same through BuildKit: the failing vertex, its words and its output.
+  const bk = await runJson(['-f', join(failing, 'Dockerfile'), '--context', failing, '--network', 'none', '--no-default-targets', '--no-host', '--no-fetch', '--timeout', '2', '--mode', 'build'], { timeoutMs: 120_000 });
+  const bkStep = bk.report.checks.find((c) => c.id === 'build.step')!;
+  assert.equal([bkStep.status, bkStep.cause, bkStep.target], ['fail', 'build.failed', 'buildkit builder']);
+  assert.match(bkStep.summary, /the build fails at `RUN echo .*exit 3`, before the go command runs \(buildkit: .*\): .*exit code: 3/);
+  assert.ok(JSON.stringify(bkStep.evidence).includes('temporary error'), 'the failing step\'s output is in the evidence (BuildKit)');
 
   const secret = project(dir, 'build-secret', `FROM ${BASE_TAG}\nRUN --mount=type=secret,id=netrc,target=/root/.netrc git config --global url.x.insteadOf y\nCOPY go.mod go.sum ./\nRUN go mod download\n`);
   const s = await runJson(['-f', join(secret, 'Dockerfile'), '--context', secret, '--network', 'none', '--no-default-targets', '--no-host', '--no-fetch', '--timeout', '2', '--mode', 'build'], { timeoutMs: 120_000, env: CLASSIC });
