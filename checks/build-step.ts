@@ -64,18 +64,37 @@ export function buildDifferences(ev: Evidence, build: BuildSide, differing: Chec
     reasons.push({ words: 'the build does not trust the --ca-cert authority the container was given', fix: 'COPY corp-ca.crt /usr/local/share/ca-certificates/ and RUN update-ca-certificates in the stage, before the go step' });
   }
   const handed = ev.facts.credentials.handedNetrc || ev.facts.credentials.handedSshKey || ev.facts.credentials.sshAgent;
-  if (handed && !build.facts.credentials.netrcMachines?.length && !build.facts.credentials.sshKeys.length && about(/^auth|^e2e\.auth/)) {
+  if (handed && !build.facts.credentials.netrcMachines?.length && !build.facts.credentials.sshKeys.length && !build.facts.credentials.sshAgent && about(/^auth|^e2e\.auth/)) {
     reasons.push({ words: 'the build has none of the git credentials the container was handed', fix: 'RUN --mount=type=secret,id=netrc,target=/root/.netrc go mod download, with docker build --secret id=netrc,src=$HOME/.netrc (or --mount=type=ssh with --ssh default)' });
   }
   return reasons;
+}
+
+/** What runs instead of `docker build --network NAME` under BuildKit, which gives RUN steps no custom network. */
+export function buildkitNetworkFix(network: string): string {
+  return `build on --network default or host (publish what the build needs there), or a buildx builder on that network (docker buildx create --driver docker-container --driver-opt network=${network} --use), or the classic builder (DOCKER_BUILDKIT=0, deprecated)`;
 }
 
 function failedBuild(ev: Evidence): CheckResult[] {
   const step = ev.buildStep!;
   const err = step.error!;
   const head = { id: 'build.step', category: 'build' as const, target: `${step.builder} builder`, ms: step.ms };
+  const why = step.why ? ` (${step.builder}: ${step.why})` : '';
   if (/classic builder cannot build/.test(err.message)) {
-    return [{ ...head, status: 'skip', cause: null, summary: `not run: ${err.message}`, evidence: { error: err }, fix: null }];
+    return [{ ...head, status: 'skip', cause: null, summary: `not run: ${err.message}${why}`, evidence: { error: err, builderWhy: step.why ?? null }, fix: null }];
+  }
+  if (step.builder === 'buildkit' && /network mode .* not supported by buildkit/i.test(err.message)) {
+    const net = ev.context.network ?? '';
+    return [
+      {
+        ...head,
+        status: 'fail',
+        cause: 'build.buildkit_network',
+        summary: `docker build --network ${net} fails with BuildKit${why}: the engine says "${err.message}" (BuildKit runs RUN steps on the default, host or none network only)`,
+        evidence: { error: err, network: net, builderWhy: step.why ?? null },
+        fix: buildkitNetworkFix(net),
+      },
+    ];
   }
   const where = err.step ? `at \`${err.step}\`` : 'before the go step';
   return [
@@ -83,8 +102,8 @@ function failedBuild(ev: Evidence): CheckResult[] {
       ...head,
       status: 'fail',
       cause: 'build.failed',
-      summary: `the build fails ${where}, before the go command runs: ${err.message}`,
-      evidence: { error: err },
+      summary: `the build fails ${where}, before the go command runs${why}: ${err.message}`,
+      evidence: { error: err, builderWhy: step.why ?? null },
       fix: err.step && /^RUN /.test(err.step) ? `fix that step first (its output is in this row's evidence); it runs with the build's network and variables, not the container's` : null,
     },
   ];
@@ -111,10 +130,10 @@ export function compareBuildStep(runRows: CheckResult[], buildRows: CheckResult[
   const reasons = buildDifferences(ev, step.evidence, [...worse, ...better].map(([, b]) => b));
   const because = reasons.length ? reasons.map((x) => x.words).join('; ') : 'the probes do not show why: compare the rows';
   const head = { id: 'build.step', category: 'build' as const, target: `${step.builder} builder`, ms: step.ms };
-  const evidence = { builder: step.builder, differences: reasons.map((x) => x.words), buildUser: step.evidence.user, buildEnv: step.evidence.env.map((v) => ({ name: v.name, origin: sourceName(v) })) };
+  const evidence = { builder: step.builder, builderWhy: step.why ?? null, differences: reasons.map((x) => x.words), buildUser: step.evidence.user, buildEnv: step.evidence.env.map((v) => ({ name: v.name, origin: sourceName(v) })) };
   if (worse.length === 0 && better.length === 0) {
     const agree = buildRows.filter((b) => !NOT_COMPARED.test(b.id) && byKey.has(rowKey(b))).length;
-    return [{ ...head, status: 'pass', cause: null, summary: `as a build step (${step.builder} builder) the probes agree with the container: ${agree} checks the same`, evidence, fix: null }];
+    return [{ ...head, status: 'pass', cause: null, summary: `as a build step (${step.builder} builder${step.why ? `: ${step.why}` : ''}) the probes agree with the container: ${agree} checks the same`, evidence, fix: null }];
   }
   const rows: CheckResult[] = [];
   if (worse.length) {

@@ -99,6 +99,7 @@ function headline(cause: Cause | null, rows: CheckResult[], ev: Evidence): strin
     case 'engine.pull':
       return `The build cannot start: ${rows[0]?.summary ?? ''}. The go command is never reached.`;
     case 'build.failed':
+    case 'build.buildkit_network':
     case 'build.differs': {
       const s = rows[0]?.summary ?? '';
       return `${s[0]?.toUpperCase() ?? ''}${s.slice(1)}.`;

@@ -5,9 +5,9 @@
 // One file, parsed once, is the same code without the module resolution.
 //
 // Why two lazy modules: dockerode and docker-modem require ssh2 and gRPC at load time,
-// 1.4 MB of the bundle, but ssh2 is needed only for an ssh:// engine and gRPC only for
-// BuildKit sessions, which the doctor never opens. They are left out of the bundle and
-// required from node_modules on first use, so a run against a local socket never parses them.
+// 1.4 MB of the bundle, but ssh2 is needed only for an ssh:// engine (or --ssh key files) and
+// gRPC only for --mode build's BuildKit session. They are left out of the bundle and required
+// from node_modules on first use, so a run that needs neither never parses them.
 //
 // Type checking is `npm run typecheck` (tsc); esbuild only strips the types.
 import { build } from 'esbuild';

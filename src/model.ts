@@ -138,6 +138,7 @@ export type Cause =
   | 'build.unused_build_arg'
   | 'build.differs'
   | 'build.failed'
+  | 'build.buildkit_network'
   | 'tool.missing'
   | 'prereq.failed';
 
@@ -703,6 +704,10 @@ export interface PullEvidence {
 /** The probe run as a RUN step of a generated build on the user's stage (--mode build). */
 export interface BuildStepEvidence {
   builder: 'classic' | 'buildkit';
+  /** Why that builder, as the docker CLI decides (DOCKER_BUILDKIT, the engine's API version and OS). */
+  why?: string;
+  /** The builds' own output (steps and what they printed, not the probe step's): -v shows it. */
+  log?: string[];
   /** Everything the run-mode probe measures, measured inside the build step; null when the build did not reach the step. */
   evidence: Omit<Evidence, 'build' | 'buildStep' | 'host' | 'engineFacts' | 'pull'> | null;
   /** When the build failed before or at the probe step: the engine's message and the step. */

@@ -32,6 +32,19 @@ export interface DockerfileOption {
   buildArgs: Array<{ name: string; value: string; origin: string }>;
 }
 
+/** --secret id=ID[,src=FILE|,env=VAR]: a value served to the build's `RUN --mount=type=secret` through the BuildKit session. */
+export interface BuildSecret {
+  id: string;
+  value: Buffer;
+}
+
+/** --ssh ID[=SOCKET|KEY,…]: an agent socket, or private keys an in-process agent holds. */
+export interface SshSource {
+  id: string;
+  socket: string | null;
+  keys: Buffer[];
+}
+
 export interface DoctorOptions {
   /** --image, or the base image of the Dockerfile stage once resolved. */
   image: string;
@@ -94,6 +107,12 @@ export interface DoctorOptions {
   throughput: string | null;
   /** Whether to run the same network probes from the host (--no-host: false). */
   hostProbes: boolean;
+  /** --mode build: --secret values, served to the build only (BuildKit), never to the container. */
+  buildSecrets: BuildSecret[];
+  /** --mode build: --ssh sources, forwarded to the build only (BuildKit). */
+  buildSsh: SshSource[];
+  /** DOCKER_BUILDKIT as the docker CLI reads it: true/false when set, null to let the engine decide. */
+  dockerBuildkit: boolean | null;
   /** Every secret value the user handed in, scrubbed from all output as a last line of defence. */
   secrets: string[];
 }

@@ -35,6 +35,14 @@ export function urlPasswords(value: string): string[] {
   });
 }
 
+/**
+ * A --secret value as it may be echoed: whole, trimmed (a token file's newline), and the
+ * passwords in it when it is a netrc or holds URLs.
+ */
+export function buildSecretValues(text: string): string[] {
+  return [text, text.trim(), ...netrcSecrets(text), ...urlPasswords(text)].filter((v) => v.trim() !== '');
+}
+
 /** Secrets in KEY=VALUE environment entries. */
 export function envSecrets(entries: Array<{ name: string; value: string }>): string[] {
   return entries.flatMap(({ name, value }) => (SECRET_NAME.test(name) ? [value, ...urlPasswords(value)] : urlPasswords(value)));

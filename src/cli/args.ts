@@ -9,7 +9,7 @@ import { dirname, isAbsolute, join } from 'node:path';
 import yargs from 'yargs';
 import { UsageError } from '../errors.js';
 import { type DoctorOptions, type OutputFormat, THROUGHPUT_MODULE, type Thresholds } from '../options.js';
-import { envSecrets, netrcSecrets, splitEnv } from '../secrets.js';
+import { buildSecretValues, envSecrets, netrcSecrets, splitEnv } from '../secrets.js';
 import { type ConfigFile, type DoctorConfig, findConfigFile, parseConfigFile as parseConfigText } from './config-file.js';
 import {
   type ArgsIo,
@@ -21,6 +21,8 @@ import {
   parseDuration,
   parseEnvFile,
   parsePrivateRepo,
+  parseSecret,
+  parseSsh,
   parseTarget,
   parseVolume,
   readable,
@@ -104,6 +106,8 @@ export function parseArgs(argv: string[], io: ArgsIo, version?: string): ParsedA
     .option('netrc', { type: 'string', describe: 'netrc file with credentials for private repos (shipped into the probe only, never printed)' })
     .option('ssh-key', { type: 'string', describe: 'private key file for ssh private repos (shipped into the probe only)' })
     .option('ssh-agent', { type: 'boolean', default: false, describe: "forward this shell's SSH agent (SSH_AUTH_SOCK) into the probe" })
+    .option('secret', { type: 'string', array: true, describe: '--mode build: id=ID[,src=FILE|,env=VAR] for RUN --mount=type=secret, as docker build (BuildKit; never printed)' })
+    .option('ssh', { type: 'string', array: true, describe: '--mode build: default[=SOCKET|KEY,…] for RUN --mount=type=ssh, as docker build (BuildKit)' })
     .option('gomod', { type: 'string', describe: "the build's go.mod: check this toolchain satisfies its go/toolchain lines" })
     .option('fetch', { type: 'boolean', describe: "download the canary module with the image's own go command through each GOPROXY entry (throwaway caches); --no-fetch skips it" })
     .option('canary', { type: 'string', describe: 'MODULE@VERSION the fetch downloads (default rsc.io/quote@v1.5.2)' })
@@ -218,9 +222,14 @@ export function parseArgs(argv: string[], io: ArgsIo, version?: string): ParsedA
   }
   const sshAgentSocket = a['ssh-agent'] ? (io.env.SSH_AUTH_SOCK ?? '') : null;
   if (sshAgentSocket === '') throw new UsageError('--ssh-agent: SSH_AUTH_SOCK is not set in this shell', 'start an agent: eval "$(ssh-agent)" && ssh-add');
+  const buildSecrets = (a.secret ?? []).map((v) => parseSecret(v, io));
+  const buildSsh = (a.ssh ?? []).map((v) => parseSsh(v, io));
+  if ((buildSecrets.length || buildSsh.length) && mode !== 'build') {
+    throw new UsageError(`--${buildSecrets.length ? 'secret' : 'ssh'} is for the build step: add --mode build`, 'the container probe takes --netrc, --ssh-key or --ssh-agent');
+  }
   const gomod = a.gomod !== undefined ? { path: a.gomod, text: readOrFail(io, a.gomod, '--gomod'), vendor: readable(io, join(dirname(a.gomod), 'vendor', 'modules.txt')) } : null;
   const buildArgEnv = buildArgs.map((b) => `${b.name}=${b.value}`);
-  const secrets = [...(netrcText ? netrcSecrets(netrcText) : []), ...(token ? [token] : []), ...envSecrets(splitEnv([...env, ...buildArgEnv]))];
+  const secrets = [...(netrcText ? netrcSecrets(netrcText) : []), ...(token ? [token] : []), ...envSecrets(splitEnv([...env, ...buildArgEnv])), ...buildSecrets.flatMap((s) => buildSecretValues(s.value.toString('utf8')))];
   const throughputValue = a.throughput ?? (cfg.throughput === true ? '' : cfg.throughput === false ? undefined : cfg.throughput);
   const format: OutputFormat = a.json ? 'json' : (a.format ?? cfg.format ?? (io.env.GITHUB_ACTIONS === 'true' ? 'github' : 'compact'));
   const options: DoctorOptions = {
@@ -259,9 +268,20 @@ export function parseArgs(argv: string[], io: ArgsIo, version?: string): ParsedA
     canary: parseCanary(a.canary ?? cfg.canary ?? 'rsc.io/quote@v1.5.2'),
     throughput: throughputValue === undefined ? null : throughputValue === '' ? THROUGHPUT_MODULE : parseCanary(throughputValue, 'throughput'),
     hostProbes: a.host ?? cfg.host ?? true,
+    buildSecrets,
+    buildSsh,
+    dockerBuildkit: dockerBuildkit(io.env.DOCKER_BUILDKIT),
     secrets,
   };
   return command === 'report' ? { kind: 'report', options, out: (a.out as string | undefined) ?? null } : { kind: 'run', options };
+}
+
+/** DOCKER_BUILDKIT as the docker CLI reads it (Go's strconv.ParseBool); unset or empty: null. */
+function dockerBuildkit(value: string | undefined): boolean | null {
+  if (value === undefined || value === '') return null;
+  if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(value)) return true;
+  if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(value)) return false;
+  throw new UsageError(`DOCKER_BUILDKIT=${JSON.stringify(value)}: the environment variable expects a boolean value (1 or 0), as the docker CLI's`);
 }
 
 function thresholdsFrom(t: DoctorConfig['thresholds']): Thresholds {

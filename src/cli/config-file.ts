@@ -64,6 +64,9 @@ const FLAG_ONLY: Record<string, string> = {
   sshkey: 'credentials stay out of committed files: pass --ssh-key FILE or --ssh-agent',
   sshagent: 'pass --ssh-agent',
   token: 'credentials stay out of committed files: set GOMOD_DOCTOR_GIT_TOKEN',
+  secret: 'build secrets stay out of committed files: pass --secret id=ID,src=FILE (or env=VAR), as docker build',
+  secrets: 'build secrets stay out of committed files: pass --secret id=ID,src=FILE (or env=VAR), as docker build',
+  ssh: 'pass --ssh default[=SOCKET|KEY], as docker build',
   json: 'use format: json',
 };
 

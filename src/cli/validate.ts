@@ -8,7 +8,7 @@ import { CATEGORIES } from '../model.js';
 import { UsageError } from '../errors.js';
 import { imageRefProblem, MAX_IMAGE_NAME } from '../image-ref.js';
 import { isSafeField } from '../agent/wire.js';
-import { THROUGHPUT_MODULE, type PrivateRepo, type UserTarget } from '../options.js';
+import { type BuildSecret, type PrivateRepo, type SshSource, THROUGHPUT_MODULE, type UserTarget } from '../options.js';
 import { redactUrl } from '../secrets.js';
 
 export interface ArgsIo {
@@ -213,4 +213,79 @@ export function validateSelector(flag: string, value: string): string {
   if (SELECTORS.includes(value)) return value;
   const near = SELECTORS.find((k) => k.toLowerCase() === value.toLowerCase()) ?? closest(value, SELECTORS);
   throw new UsageError(`${flag} ${JSON.stringify(value)} is not a check id or category${near ? ` (did you mean ${near}?)` : ''}`, `categories: ${CATEGORIES.join(', ')}; ids: docs/checks.md`);
+}
+
+/**
+ * --secret as docker build (buildx's parser): `id=ID[,src=FILE|,source=FILE|,env=VAR][,type=file|env]`.
+ * Neither src nor env: the variable named ID when it is set, else the file named ID (BuildKit's store).
+ */
+export function parseSecret(value: string, io: ArgsIo): BuildSecret {
+  const bad = (why: string) => new UsageError(`--secret ${JSON.stringify(value)}: ${why}`, 'e.g. --secret id=netrc,src=$HOME/.netrc or --secret id=token,env=GIT_TOKEN');
+  let id = '';
+  let src: string | null = null;
+  let envName: string | null = null;
+  let type: string | null = null;
+  for (const field of value.split(',')) {
+    const eq = field.indexOf('=');
+    if (eq < 0) throw bad(`'${field}' is not a key=value pair`);
+    const key = field.slice(0, eq).toLowerCase();
+    const v = field.slice(eq + 1);
+    if (key === 'id') id = v;
+    else if (key === 'src' || key === 'source') src = v;
+    else if (key === 'env') envName = v;
+    else if (key === 'type') {
+      if (v !== 'file' && v !== 'env') throw bad(`unsupported secret type "${v}"`);
+      type = v;
+    } else throw bad(`unexpected key '${key}'`);
+  }
+  if (type === 'env' && envName === null) [envName, src] = [src, null];
+  if (!/^[A-Za-z0-9_.-]+$/.test(id)) throw bad('needs id=ID (letters, digits, _ . -)');
+  if (src === null && envName === null) {
+    if (io.env[id] !== undefined) envName = id;
+    else src = id;
+  }
+  if (envName !== null) {
+    const v = io.env[envName];
+    if (v === undefined) throw bad(`the variable ${envName} is not set in this shell`);
+    return { id, value: Buffer.from(v) };
+  }
+  return { id, value: Buffer.from(readOrFail(io, src!, `--secret id=${id}: src`)) };
+}
+
+/**
+ * --ssh as docker build: `default` (this shell's SSH_AUTH_SOCK), or `ID=PATH[,PATH…]` where a
+ * path is an agent socket or a private key file (keys are held by an in-process agent).
+ */
+export function parseSsh(value: string, io: ArgsIo): SshSource {
+  const eq = value.indexOf('=');
+  const id = eq < 0 ? value : value.slice(0, eq);
+  if (!/^[A-Za-z0-9_.-]+$/.test(id)) throw new UsageError(`--ssh ${JSON.stringify(value)}: needs an id (default, or letters, digits, _ . -)`, 'e.g. --ssh default, or --ssh default=$HOME/.ssh/id_ed25519');
+  const paths = eq < 0 ? [] : value.slice(eq + 1).split(',').filter(Boolean);
+  if (paths.length === 0) {
+    const sock = io.env.SSH_AUTH_SOCK;
+    if (!sock) throw new UsageError(`--ssh ${id}: SSH_AUTH_SOCK is not set in this shell`, 'start an agent (eval "$(ssh-agent)" && ssh-add), or name a key: --ssh default=$HOME/.ssh/id_ed25519');
+    return { id, socket: sock, keys: [] };
+  }
+  const keys: Buffer[] = [];
+  let socket: string | null = null;
+  for (const p of paths) {
+    let text: string | null = null;
+    try {
+      text = io.readFile(p);
+    } catch (err) {
+      // A socket cannot be read as a file; anything else missing is a usage error.
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'EACCES' || (io.exists && !io.exists(p))) throw new UsageError(`--ssh ${id}: ${p}: ${code === 'EACCES' ? 'permission denied' : 'no such file or socket'}`);
+    }
+    if (text === null) {
+      if (socket !== null || keys.length) throw new UsageError(`--ssh ${id}: one agent socket, or key files, not both`);
+      socket = p;
+    } else if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(text)) {
+      if (socket !== null) throw new UsageError(`--ssh ${id}: one agent socket, or key files, not both`);
+      keys.push(Buffer.from(text.endsWith('\n') ? text : `${text}\n`));
+    } else {
+      throw new UsageError(`--ssh ${id}: ${p} is neither an agent socket nor a private key`);
+    }
+  }
+  return { id, socket, keys };
 }

@@ -1,12 +1,12 @@
 /**
- * The text to build for a probe step with the classic builder (no BuildKit): the user's
- * Dockerfile up to the go step, cache mounts stripped, what cannot be built listed. Pure.
+ * The text to build for a probe step: the user's Dockerfile up to the go step. For the
+ * classic builder cache mounts are stripped and what it cannot build listed; BuildKit
+ * builds the lines as they are, and the probe step carries the go step's own mounts. Pure.
  */
 import type { Copy, Run } from 'dockerfile-ast';
 import type { DockerfileEvidence } from '../model.js';
 import { parseMount } from './lint.js';
 import { type DockerfileInput, line1, parse } from './stage.js';
-// The text to build for a probe step with the classic builder (no BuildKit).
 
 /** COPY/ADD flags the classic builder takes; any other needs BuildKit (or an engine newer than 20.10). */
 const CLASSIC_COPY_FLAGS: Record<string, Set<string>> = { COPY: new Set(['from', 'chown']), ADD: new Set(['chown']) };
@@ -16,7 +16,10 @@ const CLASSIC_COPY_FLAGS: Record<string, Set<string>> = { COPY: new Set(['from',
  * when it has none; later stages dropped — with `RUN --mount=type=cache` flags stripped
  * (the classic builder rejects every RUN flag) and what it still cannot build listed.
  */
-export function buildPrefix(input: DockerfileInput, ev: DockerfileEvidence): { text: string; strippedMounts: string[]; unsupported: string[] } {
+export function buildPrefix(
+  input: DockerfileInput,
+  ev: DockerfileEvidence,
+): { text: string; strippedMounts: string[]; unsupported: string[]; buildkitText: string; goStepMounts: string[] } {
   const { all, escape } = parse(input);
   const lines = input.text.split('\n');
   const nextFrom = all.find((i) => i.getKeyword() === 'FROM' && line1(i) > ev.stageLine);
@@ -56,5 +59,9 @@ export function buildPrefix(input: DockerfileInput, ev: DockerfileEvidence): { t
     // A continuation line that held only the mount flag goes entirely.
     return esc.test(out) && !/^\s*RUN\b/i.test(out) ? [] : [out];
   });
-  return { text: `${kept.join('\n').replace(/\s*$/, '')}\n`, strippedMounts, unsupported };
+  // BuildKit: the lines as written; the go step's --mount flags go onto the probe step.
+  const goRun = ev.goStep ? all.find((i) => i.getKeyword() === 'RUN' && line1(i) === ev.goStep!.line) : undefined;
+  const goStepMounts = goRun ? (goRun as Run).getFlags().filter((f) => f.getName() === 'mount').map((f) => `--mount=${f.getValue() ?? ''}`) : [];
+  const buildkitText = `${lines.slice(0, cut).join('\n').replace(/\s*$/, '')}\n`;
+  return { text: `${kept.join('\n').replace(/\s*$/, '')}\n`, strippedMounts, unsupported, buildkitText, goStepMounts };
 }

@@ -11,7 +11,7 @@ import Docker from 'dockerode';
 import tar from 'tar-stream';
 import { EngineUnavailable, ImageMissing, ProbeFailed, withDeadline } from '../errors.js';
 import type { EngineEvidence } from '../model.js';
-import { packContext } from './build-context.js';
+import { DockerBuilds } from './builds.js';
 import { type DialModem, engineFactsFrom, hostRouteMtu, isRootless, pingBuilderVersion, readDaemonJson } from './daemon-facts.js';
 import { describeEngineError, type EndpointIo, type EngineEndpoint } from './endpoint.js';
 import {
@@ -21,7 +21,6 @@ import {
   type AgentSpec,
   type BuildProbeResult,
   type BuildProbeSpec,
-  LABEL_RUN,
   type Engine,
   type EngineInfo,
   type ImageConfig,
@@ -87,8 +86,8 @@ export class DockerEngine implements Engine {
   private readonly removals = new Set<Promise<void>>();
   /** Aborted by close(): the calls of a run go out together, and an error ends the run before some return. */
   private readonly closing = new AbortController();
-  /** Builds in flight, by run id: Ctrl-C aborts them and removes what they made. */
-  private readonly liveBuilds = new Map<string, AbortController>();
+  /** --mode build's builds (build-classic.ts, buildkit.ts) and the removal of what they make. */
+  private readonly builds: DockerBuilds;
 
   constructor(
     private readonly where: EngineEndpoint,
@@ -97,6 +96,7 @@ export class DockerEngine implements Engine {
   ) {
     this.endpoint = where.endpoint;
     this.docker = docker ?? new Docker(where.dockerodeOptions as Docker.DockerOptions);
+    this.builds = new DockerBuilds(this.docker, (what, work, ms) => this.call(what, work, ms));
   }
 
   /** GET /info, asked once per run (the facts and the CPU bound both read it); null when it does not answer. */
@@ -360,81 +360,16 @@ export class DockerEngine implements Engine {
     }
   }
 
-  /**
-   * A classic-builder build (API `version=1`: the engine API has no BuildKit session
-   * without a gRPC client). The build stream is read step by step; the probe step's
-   * output is kept, every image the build made (labelled with the run id by the
-   * generated Dockerfile) is removed afterwards, whatever happened.
-   */
-  async buildProbe(spec: BuildProbeSpec): Promise<BuildProbeResult> {
-    const controller = new AbortController();
-    this.liveBuilds.set(spec.runId, controller);
-    const dockerfileName = `.gomod-doctor-${spec.runId}.Dockerfile`;
-    const context = packContext(spec.contextDir, spec.dockerignore, [
-      { name: dockerfileName, content: spec.dockerfile, mode: 0o644 },
-      ...spec.files,
-    ]);
-    const steps = new BuildStream(spec.probeStep);
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      const stream = await this.call('start build', async () =>
-        (this.docker.buildImage as (context: unknown, opts: object) => Promise<NodeJS.ReadableStream>).call(this.docker, context, {
-          // Absent keys, not empty ones: the engine rejects `extrahosts=` as a bad add-host.
-          _query: {
-            dockerfile: dockerfileName,
-            buildargs: spec.buildArgs,
-            ...(spec.network ? { networkmode: spec.network } : {}),
-            ...(spec.addHosts.length ? { extrahosts: spec.addHosts } : {}),
-            ...(spec.platform ? { platform: spec.platform } : {}),
-            rm: true,
-            forcerm: true,
-            pull: false,
-            version: '1',
-          },
-          abortSignal: controller.signal,
-        }),
-      );
-      const ended = new Promise<void>((resolve) => {
-        this.docker.modem.followProgress(stream, () => resolve(), (event: BuildEvent) => steps.push(event));
-      });
-      const timedOut = await Promise.race([
-        ended.then(() => false),
-        new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), spec.deadlineMs))),
-      ]);
-      if (timedOut) controller.abort();
-      return { builder: 'classic', output: steps.probeOutput, error: timedOut ? steps.failure('the build did not finish within the deadline') : steps.error, timedOut };
-    } catch (err) {
-      if (err instanceof EngineUnavailable) throw err;
-      return { builder: 'classic', output: steps.probeOutput, error: steps.failure(messageOf(err)), timedOut: false };
-    } finally {
-      clearTimeout(timer);
-      this.liveBuilds.delete(spec.runId);
-      await this.removeBuildImages(spec.runId);
-    }
+  buildProbe(spec: BuildProbeSpec): Promise<BuildProbeResult> {
+    return this.builds.probe(spec);
   }
 
-  /** Remove the images a build of this run made (the final one and any intermediate ones). */
-  private async removeBuildImages(runId: string): Promise<void> {
-    try {
-      const images = await this.call('list build images', (abortSignal) =>
-        this.docker.listImages({ all: true, filters: { label: [`${LABEL_RUN}=${runId}`] }, abortSignal } as object),
-      );
-      // Children before parents: the newest first.
-      images.sort((a, b) => b.Created - a.Created);
-      for (const img of images) {
-        await this.call('remove build image', (abortSignal) => this.docker.getImage(img.Id).remove({ force: true, abortSignal } as object)).catch((err) => {
-          if (statusOf(err) !== 404) debug('remove image %s failed: %s', img.Id.slice(7, 19), messageOf(err));
-        });
-      }
-    } catch (err) {
-      debug('listing build images failed: %s', messageOf(err));
-    }
+  endBuilds(group: string): Promise<void> {
+    return this.builds.end(group);
   }
 
   async abortAll(): Promise<void> {
-    const builds = [...this.liveBuilds.entries()];
-    for (const [, controller] of builds) controller.abort();
-    await Promise.all([...[...this.live.values()].map((c) => this.remove(c)), ...builds.map(([runId]) => this.removeBuildImages(runId))]);
+    await Promise.all([...[...this.live.values()].map((c) => this.remove(c)), this.builds.abortAll()]);
   }
 
   async sweep(): Promise<number> {
@@ -456,68 +391,6 @@ export class DockerEngine implements Engine {
 
 function imageConfig(img: Docker.ImageInspectInfo): ImageConfig {
   return { id: img.Id, user: img.Config?.User ?? '', env: img.Config?.Env ?? [], workingDir: img.Config?.WorkingDir ?? '', os: img.Os, arch: img.Architecture };
-}
-
-interface BuildEvent {
-  stream?: string;
-  error?: string;
-  errorDetail?: { message?: string };
-  aux?: { ID?: string };
-}
-
-/**
- * The classic builder's progress stream, step by step: `Step N/M : INSTR`, then the
- * step's output, then ` ---> <id>`. Keeps the probe step's output and the tail of the
- * step that failed.
- */
-export class BuildStream {
-  step: string | null = null;
-  probeOutput = '';
-  error: BuildProbeResult['error'] = null;
-  private tail: string[] = [];
-  private pending = '';
-  private inProbe = false;
-
-  constructor(private readonly probeStep: string) {}
-
-  push(event: BuildEvent): void {
-    if (event.error || event.errorDetail) {
-      this.flush();
-      this.error = this.failure(event.errorDetail?.message ?? event.error ?? 'the build failed');
-      return;
-    }
-    if (typeof event.stream !== 'string') return;
-    this.pending += event.stream;
-    const lines = this.pending.split('\n');
-    this.pending = lines.pop() ?? '';
-    for (const line of lines) this.line(line);
-  }
-
-  failure(message: string): NonNullable<BuildProbeResult['error']> {
-    return { step: this.step, message: message.trim(), outputTail: this.tail.slice(-20) };
-  }
-
-  private flush(): void {
-    if (this.pending) this.line(this.pending);
-    this.pending = '';
-  }
-
-  private line(line: string): void {
-    const step = /^Step \d+\/\d+ : (.*)$/.exec(line);
-    if (step) {
-      this.step = step[1]!;
-      this.tail = [];
-      this.inProbe = this.step.includes(this.probeStep);
-      return;
-    }
-    if (/^ ---> /.test(line)) {
-      if (!/^ ---> Running in /.test(line)) this.inProbe = false;
-      return;
-    }
-    if (this.inProbe) this.probeOutput += `${line}\n`;
-    else this.tail.push(line.slice(0, 500));
-    if (this.tail.length > 200) this.tail.splice(0, this.tail.length - 100);
-  }
 }
 
 function processAlive(pid: number): boolean {

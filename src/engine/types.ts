@@ -70,8 +70,15 @@ export interface AgentRunResult {
   containerId: string;
 }
 
+import type { BuildSecret, SshSource } from '../options.js';
+
+export type { BuildSecret, SshSource } from '../options.js';
+
 /** A build of a generated Dockerfile whose last step runs the probe agent (--mode build). */
 export interface BuildProbeSpec {
+  builder: 'classic' | 'buildkit';
+  /** Builds of one doctor run share it: endBuilds(group) removes the build cache records they made. */
+  group: string;
   contextDir: string;
   /** .dockerignore text, applied as the docker CLI applies it before sending the context. */
   dockerignore: string | null;
@@ -87,6 +94,11 @@ export interface BuildProbeSpec {
   /** The instruction text of the probe step, to pick its output out of the build stream. */
   probeStep: string;
   deadlineMs: number;
+  /** BuildKit only: served through the session. */
+  secrets: BuildSecret[];
+  ssh: SshSource[];
+  /** The step being run, as it starts (BuildKit: the vertex name without its `[stage 1/5]`). */
+  onStep?: (step: string) => void;
 }
 
 export interface BuildProbeResult {
@@ -96,6 +108,8 @@ export interface BuildProbeResult {
   /** Set when the build failed: the step it failed at and the engine's words. */
   error: { step: string | null; message: string; outputTail: string[] } | null;
   timedOut: boolean;
+  /** The build's own output lines (steps and what they printed; not the probe step's), for -v. */
+  log: string[];
 }
 
 export interface PullProgress {
@@ -114,6 +128,8 @@ export interface Engine {
   runAgent(spec: AgentSpec, conversation: AgentConversation): Promise<AgentRunResult>;
   /** Build `spec.dockerfile` on the engine and return the probe step's output; every image it made is removed. */
   buildProbe(spec: BuildProbeSpec): Promise<BuildProbeResult>;
+  /** The run's builds are over: remove the build cache records they made (records that were there before stay). */
+  endBuilds(group: string): Promise<void>;
   /** Remove containers of killed earlier runs (by label). Returns how many. */
   sweep(): Promise<number>;
   /**

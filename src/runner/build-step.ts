@@ -15,11 +15,15 @@ import { planProbes } from './plan.js';
 import { agentDeadlineMs, envWithSources, evidenceFromBlocks, stageEnvVars } from './run.js';
 
 export interface BuildPrefix {
-  /** The user's Dockerfile up to the go step of the probed stage. */
+  /** The user's Dockerfile up to the go step of the probed stage, for the classic builder (cache mounts stripped). */
   text: string;
   strippedMounts: string[];
   /** What the classic builder cannot build in that text. */
   unsupported: string[];
+  /** The same lines as written, for BuildKit. */
+  buildkitText: string;
+  /** The go step's `--mount=…` flags: the probe step carries them (BuildKit). */
+  goStepMounts: string[];
 }
 
 export interface BuildStepDeps {
@@ -29,6 +33,24 @@ export interface BuildStepDeps {
   hostname: string;
   pid: number;
   now(): number;
+  /** The spinner: the step the build is running. */
+  progress?(text: string): void;
+}
+
+/** The engine API version BuildKit builds need (the session endpoint and `version=2`). */
+const BUILDKIT_MIN_API = [1, 39];
+
+/**
+ * Which builder `docker build` would use, as the docker CLI decides: DOCKER_BUILDKIT when
+ * set; else BuildKit, unless the engine cannot (a Windows engine, or API older than 1.39). Pure.
+ */
+export function chooseBuilder(dockerBuildkit: boolean | null, engine: Pick<EngineInfo, 'apiVersion' | 'os'>): { builder: 'classic' | 'buildkit'; why: string } {
+  const [major = 0, minor = 0] = engine.apiVersion.split('.').map(Number);
+  const oldApi = major < BUILDKIT_MIN_API[0]! || (major === BUILDKIT_MIN_API[0] && minor < BUILDKIT_MIN_API[1]!);
+  const cannot = engine.os === 'windows' ? 'a Windows engine has no BuildKit' : oldApi ? `engine API ${engine.apiVersion} is older than 1.39` : null;
+  if (dockerBuildkit === false) return { builder: 'classic', why: 'DOCKER_BUILDKIT=0' };
+  if (cannot) return { builder: 'classic', why: `${cannot}${dockerBuildkit ? ' (DOCKER_BUILDKIT=1 asked for BuildKit)' : ''}` };
+  return { builder: 'buildkit', why: dockerBuildkit ? 'DOCKER_BUILDKIT=1' : "the docker CLI's default (DOCKER_BUILDKIT unset)" };
 }
 
 /** How long the first build may take: it may run the user's own uncached steps. */
@@ -38,9 +60,9 @@ const FIRST_BUILD_MS = 10 * 60_000;
  * The generated Dockerfile: the user's prefix, a LABEL that marks every image made from
  * here on as ours (so they can be removed), the agent, and the probe step.
  */
-export function probeDockerfile(prefix: string, runId: string, deps: Pick<BuildStepDeps, 'hostname' | 'pid' | 'now'>): { text: string; step: string } {
+export function probeDockerfile(prefix: string, runId: string, deps: Pick<BuildStepDeps, 'hostname' | 'pid' | 'now'>, mounts: readonly string[] = []): { text: string; step: string } {
   const dir = `.gomod-doctor-${runId}`;
-  const step = `RUN sh /tmp/${dir}/agent.sh`;
+  const step = `sh /tmp/${dir}/agent.sh`;
   const labels = [
     [LABEL_TOOL, 'gomod-doctor'],
     [LABEL_RUN, runId],
@@ -50,7 +72,8 @@ export function probeDockerfile(prefix: string, runId: string, deps: Pick<BuildS
   ].map(([k, v]) => `${k}=${JSON.stringify(v)}`);
   // stderr is dropped: it would interleave with the protocol lines in the build stream.
   // `; true`: a probe never fails the build, whatever the agent's exit status.
-  const text = `${prefix.replace(/\s*$/, '')}\nLABEL ${labels.join(' ')}\nCOPY ${dir}/ /tmp/${dir}/\n${step} </tmp/${dir}/plan 2>/dev/null; true\n`;
+  const run = ['RUN', ...mounts, step].join(' ');
+  const text = `${prefix.replace(/\s*$/, '')}\nLABEL ${labels.join(' ')}\nCOPY ${dir}/ /tmp/${dir}/\n${run} </tmp/${dir}/plan 2>/dev/null; true\n`;
   return { text, step };
 }
 
@@ -59,13 +82,19 @@ interface BuildOutcome {
   finished: Set<string>;
   ready: boolean;
   error: BuildStepEvidence['error'];
+  log: string[];
 }
 
-async function buildOnce(opts: DoctorOptions, prefix: string, plan: string, deadlineMs: number, deps: BuildStepDeps, round: number): Promise<BuildOutcome> {
+async function buildOnce(opts: DoctorOptions, builder: 'classic' | 'buildkit', prefix: BuildPrefix, plan: string, deadlineMs: number, deps: BuildStepDeps, round: number): Promise<BuildOutcome> {
   const runId = `${deps.runId}-${round}`;
-  const { text, step } = probeDockerfile(prefix, runId, deps);
+  const { text, step } = builder === 'buildkit' ? probeDockerfile(prefix.buildkitText, runId, deps, prefix.goStepMounts) : probeDockerfile(prefix.text, runId, deps);
   const dir = `.gomod-doctor-${runId}`;
   const result = await deps.engine.buildProbe({
+    builder,
+    group: deps.runId,
+    secrets: opts.buildSecrets,
+    ssh: opts.buildSsh,
+    onStep: (name) => deps.progress?.(`build step (${builder}): ${name}`),
     contextDir: opts.dockerfile!.contextDir,
     dockerignore: opts.dockerfile!.dockerignore,
     dockerfile: text,
@@ -92,8 +121,8 @@ async function buildOnce(opts: DoctorOptions, prefix: string, plan: string, dead
     blocks.set(ev.block.id, ev.block);
     if (ev.block.id.startsWith('target:')) finished.add(ev.block.id.slice('target:'.length));
   }
-  const error = result.error ?? (ready ? null : { step, message: 'the probe step printed no report', outputTail: result.output.split('\n').slice(-10) });
-  return { blocks, finished, ready, error };
+  const error = result.error ?? (ready ? null : { step: `RUN ${step}`, message: 'the probe step printed no report', outputTail: result.output.split('\n').slice(-10) });
+  return { blocks, finished, ready, error, log: result.log };
 }
 
 /** The options a build step really has: build args and the network, none of docker run's -e, --dns or the credentials handed to the doctor. */
@@ -109,18 +138,39 @@ export async function runBuildStep(
   engineInfo: EngineInfo,
   deps: BuildStepDeps,
 ): Promise<BuildStepEvidence> {
-  const started = deps.now();
-  const done = (partial: Pick<BuildStepEvidence, 'evidence' | 'error'>): BuildStepEvidence => ({ builder: 'classic', ms: deps.now() - started, ...partial });
-  if (prefix.unsupported.length) {
-    return done({ evidence: null, error: { step: null, message: `the classic builder cannot build this stage: ${prefix.unsupported.join('; ')}`, outputTail: [] } });
+  try {
+    return await buildAndProbe(opts, stage, prefix, image, engineInfo, deps);
+  } finally {
+    await deps.engine.endBuilds(deps.runId);
   }
-  const first = await buildOnce(opts, prefix.text, '', FIRST_BUILD_MS, deps, 1);
+}
+
+async function buildAndProbe(
+  opts: DoctorOptions,
+  stage: DockerfileEvidence,
+  prefix: BuildPrefix,
+  image: ImageConfig,
+  engineInfo: EngineInfo,
+  deps: BuildStepDeps,
+): Promise<BuildStepEvidence> {
+  const started = deps.now();
+  const { builder, why } = chooseBuilder(opts.dockerBuildkit, engineInfo);
+  const logs: string[] = [];
+  const done = (partial: Pick<BuildStepEvidence, 'evidence' | 'error'>): BuildStepEvidence => ({ builder, why, log: logs, ms: deps.now() - started, ...partial });
+  const cannot = (message: string) => done({ evidence: null, error: { step: null, message, outputTail: [] } });
+  if (builder === 'classic' && prefix.unsupported.length) return cannot(`the classic builder cannot build this stage: ${prefix.unsupported.join('; ')}`);
+  if (builder === 'classic' && (opts.buildSecrets.length || opts.buildSsh.length)) {
+    return cannot(`the classic builder cannot build this stage: it takes no ${opts.buildSecrets.length ? '--secret' : '--ssh'} (docker build needs BuildKit for it)`);
+  }
+  const first = await buildOnce(opts, builder, prefix, '', FIRST_BUILD_MS, deps, 1);
+  logs.push('(first build: the facts)', ...first.log);
   if (first.error) return done({ evidence: null, error: first.error });
   const facts: ImageFacts = parseFacts(first.blocks, deps.now());
   const buildOpts = buildStepOptions(opts);
   const envVars = envWithSources(image.env, [], [], stageEnvVars(stage));
   const plan = planProbes(buildOpts, facts, Object.fromEntries(envVars.map((v) => [v.name, v.value])));
-  const second = await buildOnce(opts, prefix.text, encodePlan(plan), agentDeadlineMs(opts.timeoutMs) + 60_000, deps, 2);
+  const second = await buildOnce(opts, builder, prefix, encodePlan(plan), agentDeadlineMs(opts.timeoutMs) + 60_000, deps, 2);
+  logs.push('(second build: the probes)', ...second.log);
   if (second.error && !second.ready) return done({ evidence: null, error: second.error });
   return done({
     error: second.error,

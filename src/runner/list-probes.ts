@@ -72,7 +72,10 @@ export function describeProbes(opts: DoctorOptions, image: ImageConfig | null, e
   }
   if (opts.mode === 'build' && resolved) {
     say();
-    say(`As a build step (--mode build): POST /build (classic builder) of ${stage?.path} up to line ${stage?.goStep ? stage.goStep.line - 1 : 'the end of the stage'}, context ${opts.dockerfile?.contextDir} (.dockerignore applied), twice (facts, then the plan); the same in-container steps; every image the builds make is removed`);
+    const builder = opts.dockerBuildkit === false ? 'the classic builder (DOCKER_BUILDKIT=0): POST /build?version=1' : 'BuildKit when the engine has it (API 1.39+, not Windows; else the classic builder): POST /session, then POST /build?version=2';
+    say(`As a build step (--mode build): ${builder} of ${stage?.path} up to line ${stage?.goStep ? stage.goStep.line - 1 : 'the end of the stage'}, context ${opts.dockerfile?.contextDir} (.dockerignore applied), twice (facts, then the plan); the same in-container steps; every image the builds make is removed, and the build cache records they create`);
+    if (opts.buildSecrets.length) say(`  secrets served to RUN --mount=type=secret through the session (values never printed): ${opts.buildSecrets.map((x) => x.id).join(', ')}`);
+    if (opts.buildSsh.length) say(`  SSH forwarded to RUN --mount=type=ssh through the session: ${opts.buildSsh.map((x) => `${x.id} (${x.socket ? `agent ${x.socket}` : `${x.keys.length} key file(s)`})`).join(', ')}`);
     if (resolved.prefix.unsupported.length) say(`  not possible with the classic builder: ${resolved.prefix.unsupported.join('; ')}`);
   }
   say();

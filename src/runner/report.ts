@@ -2,7 +2,7 @@
 import { compareBuildStep } from '../../checks/build-step.js';
 import { runChecks } from '../../checks/index.js';
 import { verdict } from '../../checks/verdict.js';
-import type { CheckResult, Evidence, Report } from '../model.js';
+import type { CheckResult, Evidence, RawBlock, Report } from '../model.js';
 import type { DoctorOptions } from '../options.js';
 
 type Selection = Pick<DoctorOptions, 'only' | 'skip' | 'verbose'>;
@@ -33,7 +33,14 @@ export function buildReport(ev: Evidence, meta: { version: string; startedAt: Da
     durationMs: meta.durationMs,
     checks,
     ...(buildChecks ? { buildChecks: buildChecks.filter((r) => selected(r, sel)) } : {}),
-    ...(sel.verbose && ev.raw ? { raw: ev.raw } : {}),
+    ...(sel.verbose && (ev.raw || ev.buildStep?.log?.length) ? { raw: [...(ev.raw ?? []), ...buildLogBlock(ev)] } : {}),
     summary: { pass: count('pass'), warn: count('warn'), fail: count('fail'), skip: count('skip'), verdict: v.text, layer: v.layer, fix: v.fix, basedOn: v.basedOn },
   };
+}
+
+/** -v: the builds' own output (steps, what they printed) as one more raw block. */
+function buildLogBlock(ev: Evidence): RawBlock[] {
+  const step = ev.buildStep;
+  if (!step?.log?.length) return [];
+  return [{ id: 'build step', kv: [['builder', step.builder], ...(step.why ? [['why', step.why] as [string, string]] : [])], lines: step.log }];
 }

@@ -44,6 +44,9 @@ function project(dir: string, name: string, dockerfile: string, dockerignore?: s
   return p;
 }
 
+/** The classic builder, as DOCKER_BUILDKIT=0 asks the docker CLI for it (BuildKit's scenarios: buildkit.test.ts). */
+const CLASSIC = { DOCKER_BUILDKIT: '0' };
+
 const causes = (report: Report, id: string) => report.checks.filter((c) => c.id === id && c.status !== 'pass').map((c) => c.cause);
 
 test.before(loud('dockerfile', async (ctx) => {
@@ -204,8 +207,9 @@ test('--mode build: the probes as a RUN step of a real (classic) build agree wit
   writeFileSync(join(p, 'lab-ca.crt'), lab.caPem);
   // A build has no --dns: every name the probes use comes from --add-host, in both.
   const hosts = ['--add-host', `proxy.golang.org:${lab.gateway}`, '--add-host', `sum.lab.test:${lab.gateway}`];
-  const r = await runJson(['-f', join(p, 'Dockerfile'), '--context', p, '--network', lab.network, ...hosts, '--ca-cert', lab.caFile, '--no-default-targets', '--no-host', '--timeout', '3', '--mode', 'build'], { timeoutMs: 120_000 });
+  const r = await runJson(['-f', join(p, 'Dockerfile'), '--context', p, '--network', lab.network, ...hosts, '--ca-cert', lab.caFile, '--no-default-targets', '--no-host', '--timeout', '3', '--mode', 'build'], { timeoutMs: 120_000, env: CLASSIC });
   const step = row(r.report, 'build.step', 'classic builder');
+  assert.match(step.summary, 'classic builder: DOCKER_BUILDKIT=0');
   assert.ok(r.report.buildChecks && r.report.buildChecks.length > 5, 'the build step\'s own rows are in the JSON');
   assert.match(row({ ...r.report, checks: r.report.buildChecks! }, 'engine.probe', BASE_TAG).summary, /ran as app \(uid 1000/);
   assert.is(r.report.stage?.mode, 'build');
@@ -219,7 +223,7 @@ test('--mode build: works in a container, fails in the build: the build has no H
   const hosts = ['--add-host', `proxy.golang.org:${lab.blackhole}`, '--add-host', `sum.lab.test:${lab.gateway}`];
   const r = await runJson(
     ['-f', join(p, 'Dockerfile'), '--context', p, '--network', lab.network, ...hosts, '--ca-cert', lab.caFile, '-e', `HTTPS_PROXY=${proxy}`, '--no-default-targets', '--no-host', '--no-fetch', '--timeout', '2', '--mode', 'build'],
-    { timeoutMs: 120_000 },
+    { timeoutMs: 120_000, env: CLASSIC },
   );
   assert.is(r.code, 1, r.stderr);
   const differs = r.report.checks.find((c) => c.id === 'build.step' && c.cause === 'build.differs' && c.status === 'fail')!;
@@ -233,15 +237,21 @@ test('--mode build: works in a container, fails in the build: the build has no H
 
 test('--mode build: a step of the user\'s Dockerfile that fails stops the build before go runs (build.failed); BuildKit-only syntax is a skip that says so', async ({ dir }) => {
   const failing = project(dir, 'build-fails', `FROM ${BASE_TAG}\nRUN echo "apk: temporary error (try again later)" && exit 3\nCOPY go.mod go.sum ./\nRUN go mod download\n`);
-  const r = await runJson(['-f', join(failing, 'Dockerfile'), '--context', failing, '--network', 'none', '--no-default-targets', '--no-host', '--no-fetch', '--timeout', '2', '--mode', 'build'], { timeoutMs: 120_000 });
+  const r = await runJson(['-f', join(failing, 'Dockerfile'), '--context', failing, '--network', 'none', '--no-default-targets', '--no-host', '--no-fetch', '--timeout', '2', '--mode', 'build'], { timeoutMs: 120_000, env: CLASSIC });
   const step = r.report.checks.find((c) => c.id === 'build.step')!;
   assert.equal([step.status, step.cause], ['fail', 'build.failed']);
-  assert.match(step.summary, /the build fails at `RUN echo .*exit 3`, before the go command runs: .*returned a non-zero code: 3/);
+  assert.match(step.summary, /the build fails at `RUN echo .*exit 3`, before the go command runs \(classic: DOCKER_BUILDKIT=0\): .*returned a non-zero code: 3/);
   assert.ok(JSON.stringify(step.evidence).includes('temporary error'), 'the failing step\'s output is in the evidence');
   assert.is(r.report.summary.layer, 'build');
+  // The same through BuildKit: the failing vertex, its words and its output.
+  const bk = await runJson(['-f', join(failing, 'Dockerfile'), '--context', failing, '--network', 'none', '--no-default-targets', '--no-host', '--no-fetch', '--timeout', '2', '--mode', 'build'], { timeoutMs: 120_000 });
+  const bkStep = bk.report.checks.find((c) => c.id === 'build.step')!;
+  assert.equal([bkStep.status, bkStep.cause, bkStep.target], ['fail', 'build.failed', 'buildkit builder']);
+  assert.match(bkStep.summary, /the build fails at `RUN echo .*exit 3`, before the go command runs \(buildkit: .*\): .*exit code: 3/);
+  assert.ok(JSON.stringify(bkStep.evidence).includes('temporary error'), 'the failing step\'s output is in the evidence (BuildKit)');
 
   const secret = project(dir, 'build-secret', `FROM ${BASE_TAG}\nRUN --mount=type=secret,id=netrc,target=/root/.netrc git config --global url.x.insteadOf y\nCOPY go.mod go.sum ./\nRUN go mod download\n`);
-  const s = await runJson(['-f', join(secret, 'Dockerfile'), '--context', secret, '--network', 'none', '--no-default-targets', '--no-host', '--no-fetch', '--timeout', '2', '--mode', 'build'], { timeoutMs: 120_000 });
+  const s = await runJson(['-f', join(secret, 'Dockerfile'), '--context', secret, '--network', 'none', '--no-default-targets', '--no-host', '--no-fetch', '--timeout', '2', '--mode', 'build'], { timeoutMs: 120_000, env: CLASSIC });
   const skip = s.report.checks.find((c) => c.id === 'build.step')!;
   assert.equal([skip.status, skip.cause], ['skip', null]);
   assert.match(skip.summary, /the classic builder cannot build this stage: .*--mount=type=secret/);
@@ -289,7 +299,7 @@ test('a real project\'s Dockerfile (docker-gs-ping): the build stage the release
   try {
     const p = project(dir, 'docker-gs-ping', DOCKER_GS_PING);
     const hosts = ['--add-host', `proxy.golang.org:${lab.gateway}`, '--add-host', `sum.golang.org:${lab.gateway}`];
-    const r = await runJson([...hosts, '--network', lab.network, '--ca-cert', lab.caFile, '--no-default-targets', '--no-host', '--no-fetch', '--timeout', '3', '--mode', 'build'], { cwd: p, timeoutMs: 120_000 });
+    const r = await runJson([...hosts, '--network', lab.network, '--ca-cert', lab.caFile, '--no-default-targets', '--no-host', '--no-fetch', '--timeout', '3', '--mode', 'build'], { cwd: p, timeoutMs: 120_000, env: CLASSIC });
     const { report } = r;
     assert.equal(report.stage, { dockerfile: 'Dockerfile', name: 'build-stage', line: 4, baseImage: 'golang:1.19', chain: ['build-stage', 'golang:1.19'], mode: 'build' });
     assert.match(row(report, 'build.stage', 'Dockerfile:4').summary, /go mod download at line 9/);

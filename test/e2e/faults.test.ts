@@ -91,7 +91,7 @@ test('an engine behind a proxy that answers every call 300 ms late and passes no
   }
 });
 
-test('--mode build interrupted mid-build (a long RUN before the go step): exit 130, no container, no image of the run left', async ({ lab, dir }) => {
+test('--mode build (classic builder) interrupted mid-build (a long RUN before the go step): exit 130, no container, no image of the run left', async ({ lab, dir }) => {
   const p = join(dir, 'slow-build');
   mkdirSync(p, { recursive: true });
   writeFileSync(join(p, 'Dockerfile'), `FROM ${GOBUILDER_TAG}\nRUN sleep 60\nENV GOSUMDB=off\nRUN go mod download\n`);
@@ -99,7 +99,8 @@ test('--mode build interrupted mid-build (a long RUN before the go step): exit 1
   const containersBefore = await allContainers();
   const imagesBefore = (await docker().listImages({ all: true })).map((i) => i.Id).sort();
   const child = spawn(process.execPath, [BIN, '-f', join(p, 'Dockerfile'), '--context', p, '--dns', lab.gateway, '--no-default-targets', '--no-host', '--no-fetch', '--timeout', '2', '--mode', 'build', '--probe', 'https://proxy.lab.test'], {
-    env: { ...process.env, CI: 'true' },
+    // The classic builder's step container is what this waits for (BuildKit's: test/e2e/buildkit.test.ts).
+    env: { ...process.env, CI: 'true', DOCKER_BUILDKIT: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';

@@ -2,7 +2,7 @@
  * No secret comes out, whatever door it came in by and whichever format goes out.
  * Secrets enter through every input the doctor has — flags, an env file, build args, the
  * config file, a netrc, a token variable, an ssh key, docker config.json proxies, this
- * process's own proxy variables, the Dockerfile's ENV, the image's ENV — and every format
+ * process's own proxy variables, the Dockerfile's ENV, the image's ENV, --mode build's --secret — and every format
  * (table, list, json, markdown, junit, github + step summary, -v raw evidence, the report
  * bundle and its markdown) is searched for each of them.
  */
@@ -90,6 +90,39 @@ test('secrets through every input never reach any format, the raw evidence or th
     for (const [name, secret] of Object.entries(S)) {
       assert.not.ok(text.includes(secret), `${name} (${secret.slice(0, 4)}…) reached ${where}`);
     }
+  }
+});
+
+test('--secret values (file and variable) never reach any format, the build log (-v), a failing step\'s output or the report bundle', async ({ dir }) => {
+  const B = { file: 'build-secret-file-Jq7w2', env: 'build-secret-env-Zx4c9' };
+  const p = join(dir, 'build-secret');
+  mkdirSync(p, { recursive: true });
+  writeFileSync(join(p, 'go.mod'), 'module example.com/svc\n\ngo 1.19\n');
+  writeFileSync(join(p, 'go.sum'), '');
+  writeFileSync(join(p, 'token'), `${B.file}\n`);
+  // The worst a Dockerfile can do: print the secrets in a step that passes, and in one that fails.
+  const prints = `FROM ${GOBUILDER_TAG}\nRUN --mount=type=secret,id=tok --mount=type=secret,id=envtok cat /run/secrets/tok /run/secrets/envtok\nCOPY go.mod go.sum ./\nRUN --mount=type=secret,id=tok go mod download\n`;
+  const fails = prints.replace('/run/secrets/envtok\n', '/run/secrets/envtok && exit 3\n');
+  const args = ['--network', 'none', '--no-default-targets', '--no-host', '--no-fetch', '--timeout', '2', '--mode', 'build', '--secret', 'id=tok,src=token', '--secret', 'id=envtok,env=BUILD_TOKEN'];
+  const env = { BUILD_TOKEN: B.env };
+  const outputs: Array<[string, string]> = [];
+  for (const [name, dockerfile] of [['prints', prints], ['fails', fails]] as const) {
+    writeFileSync(join(p, 'Dockerfile'), dockerfile);
+    for (const format of ['table', 'json', 'markdown']) {
+      const r = await runCli([...args, '--format', format, '-v'], { cwd: p, env, timeoutMs: 120_000 });
+      assert.ok(r.code === 0 || r.code === 1, `${name} ${format}: exit ${r.code}\n${r.stderr}`);
+      outputs.push([`${name} --format ${format} -v`, r.stdout], [`${name} stderr of ${format}`, r.stderr]);
+    }
+    const bundle = join(dir, `build-${name}.json`);
+    const rep = await runCli(['report', '--out', bundle, ...args], { cwd: p, env, timeoutMs: 120_000 });
+    assert.is(rep.code, 1, rep.stderr);
+    outputs.push([`${name} report`, readFileSync(bundle, 'utf8')], [`${name} report.md`, readFileSync(bundle.replace(/\.json$/, '.md'), 'utf8')]);
+  }
+  // The build ran the step that printed them: its output is there, minus the values.
+  assert.match(outputs.find(([w]) => w === 'prints --format table -v')![1], /── build step/);
+  assert.match(outputs.find(([w]) => w === 'fails --format json -v')![1], /\*\*\*/);
+  for (const [where, text] of outputs) {
+    for (const [name, secret] of Object.entries(B)) assert.not.ok(text.includes(secret), `${name} (${secret.slice(0, 6)}…) reached ${where}`);
   }
 });
 

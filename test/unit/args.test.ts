@@ -86,6 +86,9 @@ const DEFAULTS: DoctorOptions = {
   canary: 'rsc.io/quote@v1.5.2',
   throughput: null,
   hostProbes: true,
+  buildSecrets: [],
+  buildSsh: [],
+  dockerBuildkit: null,
   secrets: [],
 };
 

@@ -5,7 +5,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { buildDifferences, compareBuildStep } from '../../checks/build-step.js';
 import { contextFilter } from '../../src/engine/build-context.js';
-import { BuildStream } from '../../src/engine/docker.js';
+import { BuildStream } from '../../src/engine/build-classic.js';
 import type { BuildStepEvidence, CheckResult, Evidence } from '../../src/model.js';
 import { probeDockerfile } from '../../src/runner/build-step.js';
 
@@ -61,7 +61,7 @@ const Generated = suite('probeDockerfile: the user\'s prefix plus our steps');
 
 Generated('labels every image made after the prefix, copies the agent, runs it without failing the build', () => {
   const { text, step } = probeDockerfile('FROM golang:1.23 AS builder\nWORKDIR /src\nCOPY go.mod go.sum ./\n\n', 'r1', { hostname: 'ci-7', pid: 42, now: () => 1700000000000 });
-  assert.is(step, 'RUN sh /tmp/.gomod-doctor-r1/agent.sh');
+  assert.is(step, 'sh /tmp/.gomod-doctor-r1/agent.sh');
   assert.is(
     text,
     'FROM golang:1.23 AS builder\nWORKDIR /src\nCOPY go.mod go.sum ./\n' +

@@ -192,7 +192,7 @@ const Plan = suite('planProbes: proxies and private repos');
 const opts = (over: Partial<DoctorOptions> = {}): DoctorOptions => ({
   image: 'golang:1.23', dockerfile: null, mode: 'run', user: null, network: null, dns: [], addHosts: [], env: [], platform: null, targets: [], defaultTargets: false, timeoutMs: 2000,
   caCertPem: null, format: 'table', failOn: 'fail', only: [], skip: [], thresholds: { dnsMs: null, tcpMs: null, tlsMs: null, httpMs: null, fetchMs: null }, verbose: false, listProbes: false, configFile: null, debug: false, volumes: [], privateRepos: [], netrcText: null, gitToken: null, sshKeyText: null, sshAgentSocket: null, gomod: null,
-  dockerConfigEnv: [], dockerConfigSource: null, secrets: [], fetch: false, canary: 'rsc.io/quote@v1.5.2', throughput: null, hostProbes: false,
+  dockerConfigEnv: [], dockerConfigSource: null, secrets: [], buildSecrets: [], buildSsh: [], dockerBuildkit: null, fetch: false, canary: 'rsc.io/quote@v1.5.2', throughput: null, hostProbes: false,
   ...over,
 });
 
