@@ -88,7 +88,7 @@ export async function run(io: CliIo): Promise<ExitCode> {
           runId,
           buildStep:
             resolved && opts.mode === 'build'
-              ? (image, info, stage) => runBuildStep(opts, stage, resolved.prefix, image, info, { engine: runEngine, agentScript, runId, hostname: hostname(), pid: process.pid, now: () => Date.now(), progress: (text) => (spinner.text = sanitizeLine(text)) })
+              ? (image, info, stage) => runBuildStep(opts, stage, resolved.prefix, image, info, { engine: runEngine, agentScript, runId, hostname: hostname(), pid: process.pid, now: () => Date.now(), progress: (text) => spinner.text(text) })
               : undefined,
         },
         resolved ? resolved.withImageEnv : null,
