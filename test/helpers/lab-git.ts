@@ -1,7 +1,7 @@
 // The lab's private git host: one bare repo served over HTTPS (the host's `git http-backend` as CGI,
 // Basic auth) and over SSH (ssh2 in-process, publickey auth, the host's `git upload-pack`).
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
@@ -272,6 +272,22 @@ function sshGitServer(hostKey: string, clientPublicKey: string, repoDir: string,
   return net.createServer((socket) => ssh.injectSocket(socket));
 }
 
+/**
+ * An ed25519 key pair in OpenSSH's format, made by ssh-keygen. Not ssh2's generateKeyPairSync:
+ * about 1 key in 270 it writes is malformed (ssh2 and ssh-keygen both refuse it), which failed
+ * the lab's start about once in seven e2e runs.
+ */
+function ed25519KeyPair(dir: string, comment: string): { private: string; public: string } {
+  const path = join(dir, `${comment}-keygen`);
+  rmSync(path, { force: true });
+  rmSync(`${path}.pub`, { force: true });
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', comment, '-f', path], { stdio: 'ignore' });
+  const pair = { private: readFileSync(path, 'utf8'), public: readFileSync(`${path}.pub`, 'utf8') };
+  rmSync(path);
+  rmSync(`${path}.pub`);
+  return pair;
+}
+
 /** Create the repo, keys and both git servers on the gateway. */
 export async function startGit(opts: GitServerOptions): Promise<LabGit> {
   const projectRoot = join(opts.dir, 'git');
@@ -280,9 +296,9 @@ export async function startGit(opts: GitServerOptions): Promise<LabGit> {
 
   const httpsPort = await opts.serve(https.createServer(opts.tls, gitHttpHandler(projectRoot, opts.requests)), 0);
 
-  const hostKey = ssh2.utils.generateKeyPairSync('ed25519');
-  const clientKey = ssh2.utils.generateKeyPairSync('ed25519', { comment: 'lab-git-client' });
-  const wrongKey = ssh2.utils.generateKeyPairSync('ed25519', { comment: 'lab-git-wrong' });
+  const hostKey = ed25519KeyPair(opts.dir, 'lab-git-host');
+  const clientKey = ed25519KeyPair(opts.dir, 'lab-git-client');
+  const wrongKey = ed25519KeyPair(opts.dir, 'lab-git-wrong');
   const sshLog: SshEvent[] = [];
   const sshPort = await opts.serve(sshGitServer(hostKey.private, clientKey.public, repoDir, sshLog), 0);
 
