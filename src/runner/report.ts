@@ -34,6 +34,6 @@ export function buildReport(ev: Evidence, meta: { version: string; startedAt: Da
     checks,
     ...(buildChecks ? { buildChecks: buildChecks.filter((r) => selected(r, sel)) } : {}),
     ...(sel.verbose && ev.raw ? { raw: ev.raw } : {}),
-    summary: { pass: count('pass'), warn: count('warn'), fail: count('fail'), skip: count('skip'), verdict: v.text, layer: v.layer, fix: v.fix, basedOn: v.basedOn },
+    summary: { pass: count('pass'), warn: count('warn'), fail: count('fail'), skip: count('skip'), verdict: v.text, layer: v.layer, fix: v.fix, basedOn: v.basedOn, cause: v.cause ?? null },
   };
 }
