@@ -168,6 +168,11 @@ function sumdbRows(ev: Evidence): ImageRow[] {
   const evidence = { route, gets: ev.sumdb.map((g) => ({ kind: g.get.kind, via: redactUrl(g.get.via), url: redactUrl(g.get.url), proxy: redactMaybe(g.get.httpProxy), outcome: g.http.outcome, status: g.http.status, ms: g.http.ttfbMs ?? g.http.ms })) };
   if (route.via === 'unavailable') {
     const sup = get('supported', route.proxy)?.http;
+    const supLimit = sup ? httpToolLimit(sup, sup.url, ev) : null;
+    if (supLimit) {
+      return [{ target, status: 'skip', ms: sup?.ms ?? null, cause: 'tool.tls_limited', evidence: { ...evidence, toolLimit: supLimit }, fix: null,
+        summary: `${redactUrl(route.proxy)}/sumdb/${name}/supported could not be asked: ${supLimit}; ${otherWitnesses(ev)}` }];
+    }
     return [{ target, status: 'fail', ms: sup?.ms ?? null, cause: 'e2e.sumdb_unavailable', evidence,
       summary: `${redactUrl(route.proxy)}/sumdb/${name}/supported answered ${httpWords(sup)}: with "," after it the go command treats the checksum database as unavailable and does not go to ${redactUrl(endpoint.url)} directly`,
       fix: `make ${redactUrl(route.proxy)} answer (or 404 on /sumdb/), or put "|" after it so the go command moves on` }];

@@ -7,7 +7,7 @@ import type { Evidence, HostEvidence, HostTargetEvidence, TargetEvidence } from 
 import { redactUrl } from '../src/secrets.js';
 import { isProxyOnly, resolverName, type ImageCheck, type ImageRow } from './check.js';
 import { answersDiffer, sameFailure, tlsFailureKind } from './host-same.js';
-import { tlsToolLimit } from './tool-limits.js';
+import { goReachedHosts, httpToolLimit, tlsToolLimit } from './tool-limits.js';
 
 function containerResolved(te: TargetEvidence): boolean {
   return te.dns?.outcome === 'resolved';
@@ -69,6 +69,8 @@ function compare(te: TargetEvidence, h: HostTargetEvidence, host: HostEvidence, 
   const hostSide = `host: ${hostWords(h)}`;
   const base = { target: t.host, ms: null, evidence: { host: h, networkMtu: host.networkMtu, network: host.networkName } };
   const hostProxy = h.http?.proxy ?? null;
+  // Where the go command's own download reached the host, a probe tool's TLS or HTTP trouble there is not the build's.
+  const goWorks = goReachedHosts(ev).has(t.host);
   const hostHttpOk = h.http?.outcome === 'response' && h.http.status !== null && h.http.status < 500;
 
   // A proxy only the host has: the most common "works on my machine".
@@ -95,13 +97,13 @@ function compare(te: TargetEvidence, h: HostTargetEvidence, host: HostEvidence, 
       summary: `the host connects to ${t.host}:${t.port}, the container cannot (${how}) — ${hostSide}`,
       fix: `egress from the Docker network is filtered while the host's is not: firewall rules for docker0/FORWARD, or a corporate firewall that allows only the host's address; check iptables -S DOCKER-USER and the network's routes` };
   }
-  if (te.tls?.outcome === 'timeout' && containerConnected(te) && h.tls?.outcome === 'ok') {
+  if (te.tls?.outcome === 'timeout' && containerConnected(te) && h.tls?.outcome === 'ok' && !goWorks) {
     const mtu = mtuWords(te, h, host);
     return { ...base, status: 'warn', cause: 'host.tls_stalls_in_container',
       summary: `TCP connects from both, but the TLS handshake stalls only in the container: ${mtu.summary} — ${hostSide}`,
       fix: mtu.fix };
   }
-  if (te.tls?.outcome === 'error' && !tlsToolLimit(te.tls) && h.tls?.outcome === 'ok') {
+  if (te.tls?.outcome === 'error' && !tlsToolLimit(te.tls) && h.tls?.outcome === 'ok' && !goWorks) {
     const how = tlsFailureKind(te.tls.message);
     return { ...base, status: 'warn', cause: 'host.tls_differs',
       summary: `the host completes the TLS handshake with ${t.host}, the container's is ended (${how}: ${te.tls.message || 'connection closed'}) — ${hostSide}`,
@@ -116,7 +118,7 @@ function compare(te: TargetEvidence, h: HostTargetEvidence, host: HostEvidence, 
   // The same URL: a success for the host and anything else for the container (a 403 or
   // 404 is a protocol answer, but not the one the host got) means they reach different
   // servers, or the server tells them apart.
-  if (te.http && is2xx(h.http?.status) && !(te.http.outcome === 'response' && is2xx(te.http.status))) {
+  if (te.http && is2xx(h.http?.status) && !(te.http.outcome === 'response' && is2xx(te.http.status)) && !goWorks && !httpToolLimit(te.http, te.http.url, ev)) {
     return { ...base, status: 'warn', cause: 'host.http_differs',
       summary: `the host gets ${h.http?.status} from ${redactUrl(te.http.url)}, the container ${te.http.outcome === 'response' ? te.http.status : te.http.outcome.replace('_', ' ')} — ${hostSide}`,
       fix: "compare the proxy settings of the host and the container (proxy-env rows); a proxy or firewall that admits only this machine's address (an allowlist) must admit the Docker network's too, or the build must go through a proxy that is admitted" };
