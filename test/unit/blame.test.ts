@@ -313,3 +313,15 @@ Collateral('an informational target whose DNS warned: its later steps say so and
 });
 
 Collateral.run();
+
+// ---------------------------------------------------------------------------
+const Goproxy = suite('GOPROXY entries without a scheme');
+
+Goproxy('valid Go: the row passes and shows the entry as the go command reads it', () => {
+  const rows = runChecks({ ...evidence({ host: null, targets: [] }), facts: { ...evidence().facts, goEnv: { GOPROXY: 'goproxy.cn,direct', GOSUMDB: 'sum.golang.org' } } });
+  const r = at(rows, 'go-env.goproxy');
+  assert.equal(code(r), ['pass', null]);
+  assert.match(r.summary, 'the go command reads it as https://goproxy.cn,direct');
+});
+
+Goproxy.run();
