@@ -40,11 +40,16 @@ function hostsOf(r: CheckResult): string[] {
   }
 }
 
-/** A chain row that failed (or failed and was downgraded to a warning) for a reason of the network. */
+/** What index.ts appends to a failure of a target only the built-in list names. */
+export const INFORMATIONAL = " (not in this image's GOPROXY/GOSUMDB: a warning only)";
+
+/**
+ * A chain row that failed, or failed on an informational target (a warning only). A direct
+ * path that fails while the go command goes through a proxy explains nothing it does.
+ */
 function brokenChainRow(r: CheckResult): boolean {
   if (!CHAIN.has(r.category) || r.explainedBy || !r.cause) return false;
-  if (r.status === 'fail') return true;
-  return r.status === 'warn' && !/\.slow$|^tcp\.partial$|^http\.status$|^tool\./.test(r.cause);
+  return r.status === 'fail' || (r.status === 'warn' && r.summary.endsWith(INFORMATIONAL));
 }
 
 /** The probe tool's e2e rows (throughput, checksum lookup) for a host the go command reached. */

@@ -19,7 +19,7 @@ import { proxyEnvNoProxy, proxyEnvProxy, proxyEnvVars } from './proxy-env.js';
 import { tcpConnect } from './tcp.js';
 import { applyThresholds } from './thresholds.js';
 import { tlsHandshake } from './tls.js';
-import { goOverrulesImageRow, markCollateral } from './collateral.js';
+import { goOverrulesImageRow, INFORMATIONAL, markCollateral } from './collateral.js';
 import { goOverrules } from './tool-limits.js';
 
 export const IMAGE_CHECKS: ImageCheck[] = [
@@ -62,8 +62,6 @@ export const CHECK_IDS: string[] = [...IMAGE_CHECKS, ...TARGET_CHECKS].map((c) =
 function informational(te: TargetEvidence): boolean {
   return te.target.roles.every((r) => r === 'default');
 }
-
-const INFORMATIONAL = " (not in this image's GOPROXY/GOSUMDB: a warning only)";
 
 function satisfied(r: CheckResult | undefined): boolean {
   return !!r && (r.status === 'pass' || r.status === 'warn' || (r.status === 'skip' && (r.cause === 'tool.missing' || r.cause === 'tool.tls_limited')));

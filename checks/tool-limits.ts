@@ -43,7 +43,7 @@ function hostOfUrl(url: string): string | null {
 }
 
 /**
- * Hosts the go command reached in a download that worked: every request it got an HTTP
+ * Hosts the go command reached in a download that worked: every request it got a 2xx
  * answer to crossed DNS, TCP, TLS and HTTP the way the build does.
  */
 export function goReachedHosts(ev: Evidence): Map<string, string> {
@@ -51,7 +51,8 @@ export function goReachedHosts(ev: Evidence): Map<string, string> {
   for (const f of ev.fetches) {
     if (f.outcome !== 'ok') continue;
     for (const r of f.requests) {
-      const host = r.status !== null ? hostOfUrl(r.url) : null;
+      // A 2xx only: a 502 the go command fell through is not a host that works.
+      const host = r.status !== null && r.status >= 200 && r.status < 300 ? hostOfUrl(r.url) : null;
       if (host && !reached.has(host)) reached.set(host, `${f.fetch.canary} ${r.status} ${r.ms ?? '?'} ms`);
     }
   }

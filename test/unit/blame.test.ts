@@ -172,6 +172,12 @@ Go('a tool failure on a host the go command never reached stays a failure', () =
   assert.is(v.layer, 'http');
 });
 
+Go('a 502 the go command fell through is not a host that works: the http row still fails', () => {
+  const fetch = { ...fetchOk(), requests: [{ url: 'https://proxy.golang.org/rsc.io/quote/@v/v1.5.2.info', status: 502, statusText: 'Bad Gateway', ms: 3 }, { url: 'https://goproxy.cn/rsc.io/quote/@v/v1.5.2.zip', status: 200, statusText: 'OK', ms: 9 }] };
+  const { rows } = judge(evidence({ targets: [chain({ http: http({ status: 502, bodyHead: '' }) })], fetches: [fetch], host: null }));
+  assert.equal(code(at(rows, 'http.goproxy')), ['fail', 'http.status']);
+});
+
 /** A Go 1.24 fetch that stalled in the handshake, and the agent's tlsmlkem=0 retry. */
 const pqBlock = (pqRc: number) =>
   block('fetch:f0', [['rc', 1], ['ms', 6100], ['pq_rc', pqRc], ['pq_ms', 840], ...(pqRc ? [['pq_error', '"Error": "net/http: TLS handshake timeout",'] as [string, string]] : [])], [
