@@ -7,6 +7,7 @@
 import type { CheckResult, Evidence, FetchEvidence, FetchOutcome, HttpEvidence, StopReason, TransferEvidence } from '../src/model.js';
 import { type ImageCheck, goValue, secs, type ImageRow } from './check.js';
 import { redactUrl } from '../src/secrets.js';
+import { httpToolLimit, otherWitnesses, transferToolLimit } from './tool-limits.js';
 import { DEFAULT_GOPROXY, DEFAULT_GOSUMDB, type EntryAnswer, type GoproxyEntry, parseGoproxy, predictFallthrough, predictSumdbRoute, sumdbEndpoint } from '../src/go/goproxy-list.js';
 
 const CAUSE: Record<Exclude<FetchOutcome, 'ok' | 'no_go'>, CheckResult['cause']> = {
@@ -94,6 +95,8 @@ function rowFor(f: FetchEvidence, ev: Evidence): ImageRow {
     const zip = f.zipBytes !== null ? ` (zip ${bytesText(f.zipBytes)})` : '';
     return { ...base, status: 'pass', cause: null, fix: null, summary: `go mod download ${f.fetch.canary} in ${secs(f.ms ?? 0)}${zip}${detail ? `: ${detail}` : ''}` };
   }
+  const pq = pqMiddlebox(f);
+  if (pq) return { ...base, status: f.fetch.kind === 'entry' ? 'warn' : 'fail', ...pq };
   // An entry on its own failing only matters if the list needs it; the configured list and
   // private modules are what the build gets.
   const status = f.fetch.kind === 'entry' ? 'warn' : 'fail';
@@ -119,6 +122,20 @@ function stoppedRow(by: StopReason | undefined, what: string, ms: number | null)
     fix: by ? `see the ${by.id} row for ${by.target}: this cannot work until that does` : null,
     summary: `${what}: stopped after ${secs(ms ?? 0)}, it cannot succeed — ${by ? `${by.what} (${row})` : row}`,
     ...(by ? { explainedBy: { id: by.id, target: by.target } } : {}),
+  };
+}
+
+/**
+ * Go 1.24+ stalled in the TLS handshake and the same fetch with GODEBUG=tlsmlkem=0 worked:
+ * a middlebox on the path cannot take the post-quantum ClientHello (X25519MLKEM768, over
+ * one packet; golang/go#80573, canonical/lxd#14839).
+ */
+function pqMiddlebox(f: FetchEvidence): Pick<ImageRow, 'cause' | 'summary' | 'fix'> | null {
+  if (f.outcome !== 'tls_timeout' || f.pqRetry?.outcome !== 'ok') return null;
+  return {
+    cause: 'e2e.pq_middlebox',
+    summary: `go mod download ${f.fetch.canary}: the TLS handshake timed out, and the same download with GODEBUG=tlsmlkem=0 worked in ${secs(f.pqRetry.ms ?? 0)}: a middlebox on the path cannot take Go's post-quantum ClientHello (X25519MLKEM768 spans two packets)`,
+    fix: 'fix or bypass the middlebox (firewall, TLS inspection, VPN) so it passes a ClientHello split over two packets; until then, ENV GODEBUG=tlsmlkem=0 in the build stage as a stopgap',
   };
 }
 
@@ -168,6 +185,11 @@ function sumdbRows(ev: Evidence): ImageRow[] {
   const evidence = { route, gets: ev.sumdb.map((g) => ({ kind: g.get.kind, via: redactUrl(g.get.via), url: redactUrl(g.get.url), proxy: redactMaybe(g.get.httpProxy), outcome: g.http.outcome, status: g.http.status, ms: g.http.ttfbMs ?? g.http.ms })) };
   if (route.via === 'unavailable') {
     const sup = get('supported', route.proxy)?.http;
+    const supLimit = sup ? httpToolLimit(sup, sup.url, ev) : null;
+    if (supLimit) {
+      return [{ target, status: 'skip', ms: sup?.ms ?? null, cause: 'tool.tls_limited', evidence: { ...evidence, toolLimit: supLimit }, fix: null,
+        summary: `${redactUrl(route.proxy)}/sumdb/${name}/supported could not be asked: ${supLimit}; ${otherWitnesses(ev)}` }];
+    }
     return [{ target, status: 'fail', ms: sup?.ms ?? null, cause: 'e2e.sumdb_unavailable', evidence,
       summary: `${redactUrl(route.proxy)}/sumdb/${name}/supported answered ${httpWords(sup)}: with "," after it the go command treats the checksum database as unavailable and does not go to ${redactUrl(endpoint.url)} directly`,
       fix: `make ${redactUrl(route.proxy)} answer (or 404 on /sumdb/), or put "|" after it so the go command moves on` }];
@@ -179,6 +201,11 @@ function sumdbRows(ev: Evidence): ImageRow[] {
   const canary = ev.context.canary;
   if (answerOf(lookup) === 'ok') {
     return [{ target, status: 'pass', ms: lookup?.ttfbMs ?? lookup?.ms ?? null, cause: null, evidence, fix: null, summary: `checksum traffic: ${how}; lookup of ${canary} ${httpWords(lookup)}` }];
+  }
+  const limit = lookup ? httpToolLimit(lookup, lookup.url, ev) : null;
+  if (limit) {
+    return [{ target, status: 'skip', ms: lookup?.ms ?? null, cause: 'tool.tls_limited', evidence: { ...evidence, toolLimit: limit }, fix: null,
+      summary: `checksum traffic: ${how}; the lookup of ${canary} could not be made: ${limit}; ${otherWitnesses(ev)}` }];
   }
   const network = !lookup || lookup.outcome !== 'response';
   return [{ target, status: 'fail', ms: lookup?.ms ?? null, cause: network ? 'e2e.sumdb_unreachable' : 'e2e.sumdb_status', evidence,
@@ -262,7 +289,10 @@ function transferRow(x: TransferEvidence, ev: Evidence): ImageRow {
   if (x.outcome === 'stopped') {
     return { ...base, status: inList ? 'fail' : 'warn', ...stoppedRow(x.stoppedBy, `the ${x.transfer.purpose === 'canary' ? 'canary zip' : 'zip'} download`, x.ms) };
   }
-  if (x.outcome === 'complete' && (x.status === 200 || x.status === null)) {
+  const limit = transferToolLimit(x, ev);
+  if (limit) return { ...base, evidence: { ...evidence, toolLimit: limit }, status: 'skip', cause: 'tool.tls_limited', fix: null, summary: `${x.tool ?? 'the tool'} could not download it (${x.message || 'no answer'}): ${limit}; ${otherWitnesses(ev)}` };
+  // Zero bytes is never a transfer, whatever the tool's exit status said.
+  if (x.outcome === 'complete' && x.bytes > 0 && (x.status === 200 || x.status === null)) {
     return { ...base, status: 'pass', cause: null, fix: null, summary: `${bytesText(x.bytes)} in ${x.ms} ms (${rate(x)})` };
   }
   if (x.status !== null && x.status !== 200) {
@@ -279,7 +309,8 @@ function transferRow(x: TransferEvidence, ev: Evidence): ImageRow {
     return { ...base, status: bad, cause: 'e2e.stalled', summary: `hung: ${x.status === 200 ? 'the answer started but ' : ''}no bytes${of} arrived in ${secs(x.ms ?? 0)}`,
       fix: 'the transfer stalls: large packets lost (MTU on VPN/overlay networks: "mtu": 1400 in daemon.json), or a middlebox holding the connection' };
   }
-  return { ...base, status: bad, cause: 'e2e.transfer_failed', summary: `the download failed: ${x.message || 'no answer'}`, fix: 'see the dns/tcp/tls/http rows of this proxy' };
+  const none = x.outcome === 'complete' ? `0 B arrived${of} although ${x.tool ?? 'the tool'} reported success` : x.message || 'no answer';
+  return { ...base, status: bad, cause: 'e2e.transfer_failed', summary: `the download failed: ${none}`, fix: 'see the dns/tcp/tls/http rows of this proxy' };
 }
 
 export const e2eThroughput = {

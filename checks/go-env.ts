@@ -67,11 +67,15 @@ export const goEnvGoproxy = {
   title: 'GOPROXY',
   evaluate(ev: Evidence): ImageRow[] {
     const value = goValue(ev, 'GOPROXY', DEFAULT_GOPROXY) || DEFAULT_GOPROXY;
-    const shown = `GOPROXY=${redactUrl(value)} (${settingSource(ev, 'GOPROXY')})`;
+    let shown = `GOPROXY=${redactUrl(value)} (${settingSource(ev, 'GOPROXY')})`;
     // Credentials in a proxy URL (go env -w GOPROXY=https://user:token@...) never reach a row.
     const entries = parseGoproxy(value).map((e) => ({ ...e, raw: redactUrl(e.raw), ...(e.kind === 'url' ? { url: redactUrl(e.url) } : {}) }));
     const evidence = { value: redactUrl(value), entries };
     const invalid = entries.filter((e) => e.kind === 'invalid');
+    // An entry without a scheme is valid Go: the go command adds https:// (cmd/go proxyList).
+    const bare = !invalid.length && entries.some((e) => e.kind === 'url' && !/^[a-z][a-z0-9+.-]*:/i.test(e.raw));
+    const readAs = entries.map((e) => (e.kind === 'url' ? e.url : e.raw) + (e.fallthrough === 'notfound' ? ',' : e.fallthrough === 'any' ? '|' : '')).join('');
+    if (bare) shown += ` — the go command reads it as ${readAs}`;
     if (invalid.length) {
       const fixed = entries.map((e) => (e.kind === 'invalid' ? suggestEntry(e.raw) : e.raw));
       const seps = [...value.matchAll(/[,|]/g)].map((m) => m[0]);

@@ -6,6 +6,8 @@
 import type { Evidence, HostEvidence, HostTargetEvidence, TargetEvidence } from '../src/model.js';
 import { redactUrl } from '../src/secrets.js';
 import { isProxyOnly, resolverName, type ImageCheck, type ImageRow } from './check.js';
+import { answersDiffer, sameFailure, tlsFailureKind } from './host-same.js';
+import { goReachedHosts, httpToolLimit, tlsToolLimit } from './tool-limits.js';
 
 function containerResolved(te: TargetEvidence): boolean {
   return te.dns?.outcome === 'resolved';
@@ -34,7 +36,7 @@ function hostWords(h: HostTargetEvidence): string {
 }
 
 /** The fix for a name only the host resolves, worded for where the host's resolver is. */
-function dnsDiffFix(host: HostEvidence, ev: Evidence): string {
+export function dnsDiffFix(host: HostEvidence, ev: Evidence): string {
   const ns = host.nameservers.filter((n) => !/^127\.|^::1$/.test(n));
   const stub = host.nameservers.some((n) => /^127\./.test(n));
   if (ns.length) {
@@ -67,6 +69,8 @@ function compare(te: TargetEvidence, h: HostTargetEvidence, host: HostEvidence, 
   const hostSide = `host: ${hostWords(h)}`;
   const base = { target: t.host, ms: null, evidence: { host: h, networkMtu: host.networkMtu, network: host.networkName } };
   const hostProxy = h.http?.proxy ?? null;
+  // Where the go command's own download reached the host, a probe tool's TLS or HTTP trouble there is not the build's.
+  const goWorks = goReachedHosts(ev).has(t.host);
   const hostHttpOk = h.http?.outcome === 'response' && h.http.status !== null && h.http.status < 500;
 
   // A proxy only the host has: the most common "works on my machine".
@@ -81,17 +85,29 @@ function compare(te: TargetEvidence, h: HostTargetEvidence, host: HostEvidence, 
       summary: `the host resolves ${t.host}, the container does not (${te.dns.outcome} from ${resolverName(ev)}) — ${hostSide}`,
       fix: dnsDiffFix(host, ev) };
   }
+  const answers = answersDiffer(te, h);
+  if (answers) {
+    return { ...base, status: 'warn', cause: 'host.dns_answers_differ',
+      summary: `the host and the container resolve ${t.host} to different addresses (host ${answers.host}, container ${answers.container}), and only the container's fails: they reach different servers — ${hostSide}`,
+      fix: `the container's resolver (${resolverName(ev)}) gives another answer than this machine's (${host.nameservers.join(', ') || '?'}): split-horizon DNS, or a stale record; ${dnsDiffFix(host, ev)}` };
+  }
   if (te.tcp && !containerConnected(te) && h.tcp?.outcome === 'connected') {
     const how = te.tcp.attempts[0]?.outcome ?? 'error';
     return { ...base, status: 'warn', cause: 'host.tcp_differs',
       summary: `the host connects to ${t.host}:${t.port}, the container cannot (${how}) — ${hostSide}`,
       fix: `egress from the Docker network is filtered while the host's is not: firewall rules for docker0/FORWARD, or a corporate firewall that allows only the host's address; check iptables -S DOCKER-USER and the network's routes` };
   }
-  if (te.tls?.outcome === 'timeout' && containerConnected(te) && h.tls?.outcome === 'ok') {
+  if (te.tls?.outcome === 'timeout' && containerConnected(te) && h.tls?.outcome === 'ok' && !goWorks) {
     const mtu = mtuWords(te, h, host);
     return { ...base, status: 'warn', cause: 'host.tls_stalls_in_container',
       summary: `TCP connects from both, but the TLS handshake stalls only in the container: ${mtu.summary} — ${hostSide}`,
       fix: mtu.fix };
+  }
+  if (te.tls?.outcome === 'error' && !tlsToolLimit(te.tls) && h.tls?.outcome === 'ok' && !goWorks) {
+    const how = tlsFailureKind(te.tls.message);
+    return { ...base, status: 'warn', cause: 'host.tls_differs',
+      summary: `the host completes the TLS handshake with ${t.host}, the container's is ended (${how}: ${te.tls.message || 'connection closed'}) — ${hostSide}`,
+      fix: `something on the Docker network's path ends TLS from containers only (a firewall or TLS-inspection rule for the Docker subnet, ${host.networkName}): check iptables -S DOCKER-USER and the corporate firewall's rules for the Docker range, or build with --network host` };
   }
   const containerUntrusted = te.tls?.outcome === 'ok' && te.tls.verifiable && te.tls.verifyCode !== null && te.tls.verifyCode !== 0;
   if (containerUntrusted && h.tls?.outcome === 'ok' && h.tls.verified) {
@@ -102,10 +118,21 @@ function compare(te: TargetEvidence, h: HostTargetEvidence, host: HostEvidence, 
   // The same URL: a success for the host and anything else for the container (a 403 or
   // 404 is a protocol answer, but not the one the host got) means they reach different
   // servers, or the server tells them apart.
-  if (te.http && is2xx(h.http?.status) && !(te.http.outcome === 'response' && is2xx(te.http.status))) {
+  if (te.http && is2xx(h.http?.status) && !(te.http.outcome === 'response' && is2xx(te.http.status)) && !goWorks && !httpToolLimit(te.http, te.http.url, ev)) {
     return { ...base, status: 'warn', cause: 'host.http_differs',
       summary: `the host gets ${h.http?.status} from ${redactUrl(te.http.url)}, the container ${te.http.outcome === 'response' ? te.http.status : te.http.outcome.replace('_', ' ')} — ${hostSide}`,
       fix: "compare the proxy settings of the host and the container (proxy-env rows); a proxy or firewall that admits only this machine's address (an allowlist) must admit the Docker network's too, or the build must go through a proxy that is admitted" };
+  }
+  if (te.http?.outcome === 'response' && h.http?.outcome === 'response' && te.http.status !== h.http.status && !is2xx(te.http.status)) {
+    return { ...base, status: 'warn', cause: 'host.http_differs',
+      summary: `the host gets ${h.http.status} from ${redactUrl(te.http.url)}, the container ${te.http.status} — ${hostSide}`,
+      fix: "the server or a proxy answers the Docker network differently from this machine: compare the proxy settings of both (proxy-env rows), and whether the server admits the Docker network's addresses" };
+  }
+  const same = sameFailure(te, h, host, ev);
+  if (same) {
+    return { ...base, evidence: { ...base.evidence, step: same.step }, status: 'warn', cause: 'host.same_failure',
+      summary: `this machine fails the same way (${same.words}), so Docker is not the problem — ${hostSide}`,
+      fix: same.fix };
   }
   return { ...base, status: 'pass', cause: null, fix: null, summary: `no difference that explains a failure — ${hostSide}` };
 }

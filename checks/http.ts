@@ -3,6 +3,7 @@ import type { Evidence, HttpEvidence, TargetEvidence } from '../src/model.js';
 import { redactUrl } from '../src/secrets.js';
 import { result, secs, type TargetCheck, isProxyOnly } from './check.js';
 import { goproxyFix, proxyAuthFix, proxyRefusedFix } from './fixes.js';
+import { httpToolLimit, otherWitnesses } from './tool-limits.js';
 
 /** A `@v/list` body is version lines; anything else (an HTML portal page) is not a module proxy. */
 export function looksLikeVersionList(body: string): boolean {
@@ -39,6 +40,10 @@ export const httpGoproxy = {
     const via = h.proxy ? ` via proxy ${redactUrl(h.proxy)}` : '';
     const path = new URL(h.url).pathname;
     const alternative = () => fastestAnsweringProxy(ev, te.target.host);
+    const limit = httpToolLimit(h, h.url, ev);
+    if (limit) {
+      return result('skip', `GET ${path}${via}: ${h.message || 'failed'} — ${limit}, so this says nothing about the network; ${otherWitnesses(ev)}`, { ms: h.ms, cause: 'tool.tls_limited', evidence: { ...evidence, toolLimit: limit } });
+    }
     switch (h.outcome) {
       case 'no_tool':
         return result('skip', "cannot make HTTP requests with this image's tools (no curl or wget)", { cause: 'tool.missing', evidence });

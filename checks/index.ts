@@ -19,6 +19,8 @@ import { proxyEnvNoProxy, proxyEnvProxy, proxyEnvVars } from './proxy-env.js';
 import { tcpConnect } from './tcp.js';
 import { applyThresholds } from './thresholds.js';
 import { tlsHandshake } from './tls.js';
+import { goOverrulesImageRow, INFORMATIONAL, markCollateral } from './collateral.js';
+import { goOverrules } from './tool-limits.js';
 
 export const IMAGE_CHECKS: ImageCheck[] = [
   engineEndpoint,
@@ -62,7 +64,7 @@ function informational(te: TargetEvidence): boolean {
 }
 
 function satisfied(r: CheckResult | undefined): boolean {
-  return !!r && (r.status === 'pass' || r.status === 'warn' || (r.status === 'skip' && r.cause === 'tool.missing'));
+  return !!r && (r.status === 'pass' || r.status === 'warn' || (r.status === 'skip' && (r.cause === 'tool.missing' || r.cause === 'tool.tls_limited')));
 }
 
 function evaluateTarget(te: TargetEvidence, ev: Evidence): CheckResult[] {
@@ -79,18 +81,26 @@ function evaluateTarget(te: TargetEvidence, ev: Evidence): CheckResult[] {
       continue;
     }
     if (te[check.step] === null) {
+      // A failure an informational target only warns about still ends its chain in the agent.
+      const warned = rows.find((p) => p.status === 'warn' && p.summary.endsWith(INFORMATIONAL));
+      if (warned && te.finished) {
+        const root = warned.explainedBy ?? { id: warned.id, target: warned.target };
+        rows.push({ ...head, status: 'skip', ms: null, cause: 'prereq.failed', evidence: { prerequisite: `${warned.id} warned for ${warned.target}` }, fix: null, summary: `skipped after the ${warned.category.toUpperCase()} warning (${warned.cause ?? 'failed'} for ${warned.target})`, explainedBy: root });
+        continue;
+      }
       const why = te.finished ? 'the agent did not measure it' : 'the probe container hit its deadline first';
       rows.push({ ...head, status: 'skip', ms: null, cause: null, evidence: {}, fix: null, summary: `not measured: ${why}` });
       continue;
     }
-    const r = { ...head, ...check.evaluate(te, ev) };
+    const measured = { ...head, ...check.evaluate(te, ev) };
+    const r = goOverrules(measured, te.target.host, te[check.step]?.tool ?? null, ev);
     if (r.status === 'fail' && te.target.httpProxy && check.step !== 'http') {
       // The go command reaches this host through the proxy: the direct path is not what the build uses.
       r.status = 'warn';
       r.summary += ' (the go command goes through the proxy for this host: a warning only)';
     } else if (r.status === 'fail' && informational(te)) {
       r.status = 'warn';
-      r.summary += ' (not in this image\'s GOPROXY/GOSUMDB: a warning only)';
+      r.summary += INFORMATIONAL;
     }
     rows.push(r);
   }
@@ -106,5 +116,5 @@ export function runChecks(ev: Evidence): CheckResult[] {
   const image = IMAGE_CHECKS.flatMap((c) => c.evaluate(ev).map((r) => ({ id: c.id, category: c.category, ...r })));
   const network = (r: CheckResult) => CATEGORIES.indexOf(r.category) <= CATEGORIES.indexOf('http');
   const rows = [...image.filter(network), ...ev.targets.flatMap((te) => evaluateTarget(te, ev)), ...image.filter((r) => !network(r))];
-  return applyThresholds(rows, ev.context.thresholds);
+  return markCollateral(applyThresholds(rows.map((r) => goOverrulesImageRow(r, ev)), ev.context.thresholds));
 }

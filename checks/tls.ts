@@ -2,6 +2,7 @@
 import type { Cause, Evidence, TargetEvidence, TlsEvidence } from '../src/model.js';
 import { result, secs, type TargetCheck, isProxyOnly } from './check.js';
 import { caFix, clockFix, tlsStallFix, wrongNameFix } from './fixes.js';
+import { otherWitnesses, tlsToolLimit } from './tool-limits.js';
 
 /** A clock further off than this makes date checks meaningless (field guide: TLS trust). */
 const CLOCK_SKEW_MS = 5 * 60_000;
@@ -43,6 +44,10 @@ export const tlsHandshake = {
     }
     if (t.outcome === 'timeout') {
       return result('fail', `TCP connected but the TLS handshake did not finish within ${secs(ev.context.timeoutMs)}`, { ms: t.ms, cause: 'tls.timeout', evidence, fix: tlsStallFix() });
+    }
+    const limit = tlsToolLimit(t);
+    if (limit) {
+      return result('skip', `${t.tool} could not complete the handshake (${t.message || 'connection closed'}): ${limit}, so this says nothing about the network; ${otherWitnesses(ev)}`, { ms: t.ms, cause: 'tool.tls_limited', evidence: { ...evidence, toolLimit: limit } });
     }
     if (t.outcome === 'error') {
       return result('fail', `TLS handshake failed: ${t.message || 'connection closed'}`, { ms: t.ms, cause: 'tls.error', evidence, fix: 'a middlebox or the server ends the handshake: compare with the host, check proxy and firewall TLS inspection' });

@@ -83,6 +83,8 @@ function headline(cause: Cause | null, rows: CheckResult[], ev: Evidence): strin
       return `Private modules cannot be downloaded: the go command's git has no working credentials (${list(rows.map((r) => r.target ?? ''))}).`;
     case 'e2e.not_found':
       return `No GOPROXY entry serves the module, and the list has nothing to fall through to (${list(rows.map((r) => r.target ?? ''))}).`;
+    case 'e2e.pq_middlebox':
+      return `go mod download stalls in the TLS handshake and works with GODEBUG=tlsmlkem=0: a middlebox on the path cannot take Go's post-quantum ClientHello (${list(rows.map((r) => r.target ?? ''))}).`;
     case 'e2e.hung':
     case 'e2e.timeout':
     case 'e2e.stalled':
@@ -111,12 +113,32 @@ function headline(cause: Cause | null, rows: CheckResult[], ev: Evidence): strin
 
 /** Which host-comparison causes explain a container failure of which layer. */
 const HOST_EXPLAINS: Partial<Record<Category, Cause[]>> = {
-  dns: ['host.dns_differs', 'host.proxy_differs'],
-  tcp: ['host.proxy_differs', 'host.tcp_differs'],
-  tls: ['host.tls_stalls_in_container', 'host.ca_differs', 'host.proxy_differs'],
-  http: ['host.proxy_differs', 'host.http_differs'],
-  e2e: ['host.proxy_differs', 'host.dns_differs', 'host.tcp_differs', 'host.tls_stalls_in_container', 'host.ca_differs'],
+  dns: ['host.dns_differs', 'host.proxy_differs', 'host.same_failure'],
+  tcp: ['host.proxy_differs', 'host.tcp_differs', 'host.dns_answers_differ', 'host.same_failure'],
+  tls: ['host.tls_stalls_in_container', 'host.tls_differs', 'host.ca_differs', 'host.proxy_differs', 'host.dns_answers_differ', 'host.same_failure'],
+  http: ['host.proxy_differs', 'host.http_differs', 'host.dns_answers_differ', 'host.same_failure'],
+  e2e: ['host.proxy_differs', 'host.dns_differs', 'host.dns_answers_differ', 'host.tcp_differs', 'host.tls_stalls_in_container', 'host.tls_differs', 'host.ca_differs', 'host.same_failure'],
 };
+
+/** A host row explains a layer when its cause does and, for the same failure, at that very step. */
+function hostExplains(h: CheckResult, layer: Category): boolean {
+  if (h.id !== 'host.compare' || h.status !== 'warn' || !HOST_EXPLAINS[layer]?.includes(h.cause as Cause)) return false;
+  return h.cause !== 'host.same_failure' || layer === 'e2e' || h.evidence.step === layer;
+}
+
+/** The headline when this machine fails the same way: the machine's network, not Docker. */
+function machineHeadline(step: unknown, hosts: string): string {
+  switch (step) {
+    case 'dns':
+      return `This machine cannot resolve names either: ${hosts} fail the same way on the host and in the container, so Docker is not the problem; this machine's DNS is.`;
+    case 'tcp':
+      return `Connections to ${hosts} time out or fail from this machine too, not only from the container: Docker is not the problem; this machine's egress is.`;
+    case 'tls':
+      return `The TLS handshake with ${hosts} fails from this machine too: Docker is not the problem; a middlebox or the server on this machine's path is.`;
+    default:
+      return `This machine gets the same answer from ${hosts} as the container: Docker is not the problem; the module proxy is.`;
+  }
+}
 
 /** Which e2e finding leads the verdict: the one whose fix is most direct. */
 const E2E_FIRST = ['e2e.fallthrough', 'e2e.sumdb', 'e2e.throughput', 'e2e.fetch'];
@@ -143,7 +165,8 @@ function goCommandWords(results: CheckResult[]): string | null {
  * are said as such rather than guessed at.
  */
 export function verdict(results: CheckResult[], ev: Evidence): Verdict {
-  const fails = results.filter((r) => r.status === 'fail');
+  // Collateral rows (explainedBy) are their root's problem, not problems of their own.
+  const fails = results.filter((r) => r.status === 'fail' && !r.explainedBy);
   const goWords = goCommandWords(results);
   if (fails.length === 0) {
     const warns = results.filter((r) => r.status === 'warn');
@@ -151,8 +174,14 @@ export function verdict(results: CheckResult[], ev: Evidence): Verdict {
     const works = fetch
       ? `go mod download works from this image: ${fetch.summary.replace(/^go mod download /, '').replace(/:.*$/, '')}.`
       : 'The container reaches every module source it needs: go mod download should work from this image.';
-    const text = warns.length ? `${works} ${warns.length} warning${warns.length > 1 ? 's' : ''} to read (first: ${warns[0]?.id} ${warns[0]?.target ?? ''}).` : works;
-    return { layer: null, text, fix: null, basedOn: [...(fetch ? [ref(fetch)] : []), ...warns.map(ref)] };
+    // The go command works where a probe tool fails: say so first, it is what a user wonders about.
+    const disagree = warns.filter((r) => r.cause === 'tool.disagrees');
+    const ordered = [...disagree, ...warns.filter((r) => !disagree.includes(r))];
+    const tools = disagree.length
+      ? ` The image's ${list(disagree.map((r) => String(r.evidence.tool ?? 'probe tool')))} fail${disagree.length > 1 ? '' : 's'} where the go command works (${list(disagree.map((r) => hostOf(r.target)))}): the network treats their handshakes differently; the build is not affected.`
+      : '';
+    const text = warns.length ? `${works}${tools} ${warns.length} warning${warns.length > 1 ? 's' : ''} to read (first: ${ordered[0]?.id} ${ordered[0]?.target ?? ''}).` : works;
+    return { layer: null, text, fix: null, basedOn: [...(fetch ? [ref(fetch)] : []), ...ordered.map(ref)], cause: disagree.length ? 'tool.disagrees' : null };
   }
   const layer = CATEGORIES.find((c) => c !== 'host' && fails.some((r) => r.category === c)) ?? fails[0]!.category;
   const inLayer = fails.filter((r) => r.category === layer);
@@ -171,11 +200,12 @@ export function verdict(results: CheckResult[], ev: Evidence): Verdict {
       text: `The evidence does not single out one cause: in the ${layer} layer, ${parts.join(' and ')} fail independently.${goWords ? ` ${goWords[0]!.toUpperCase()}${goWords.slice(1)}.` : ''} Read those rows' fixes in turn.`,
       fix: null,
       basedOn: inLayer.map(ref),
+      cause: null,
     };
   }
   // The host comparison of the same targets, when it explains this layer's failure.
   const hosts = new Set(rows.map((r) => hostOf(r.target)));
-  const explaining = results.find((r) => r.id === 'host.compare' && r.status === 'warn' && HOST_EXPLAINS[layer]?.includes(r.cause as Cause) && (layer === 'e2e' || hosts.has(hostOf(r.target))));
+  const explaining = results.find((r) => hostExplains(r, layer) && (layer === 'e2e' || hosts.has(hostOf(r.target))));
   if (layer === 'e2e' && cause === 'e2e.error' && !explaining) {
     const r = rows[0]!;
     return {
@@ -183,17 +213,21 @@ export function verdict(results: CheckResult[], ev: Evidence): Verdict {
       text: `go mod download fails, but no probe below it does, so the evidence does not single out a cause: ${r.summary}`,
       fix: null,
       basedOn: rows.map(ref),
+      cause,
     };
   }
   // A GOPROXY list that stops at a failing entry although a later one works: fixing the
   // list is the single change that makes the build work, whatever broke the entry.
   const listRow = ['dns', 'tcp', 'tls', 'http', 'e2e'].includes(layer) ? results.find((r) => r.id === 'e2e.fallthrough' && r.status === 'fail') : undefined;
   // The image's own CA fix (worded for its package manager) beats the host row's generic one.
-  const hostFix = explaining?.cause === 'host.ca_differs' ? null : explaining?.fix;
+  const machine = explaining?.cause === 'host.same_failure';
+  // The same failure on this machine: a working GOPROXY list still beats the machine's fix.
+  const hostFix = explaining?.cause === 'host.ca_differs' || (machine && listRow) ? null : explaining?.fix;
   const fix = hostFix ?? listRow?.fix ?? rows.find((r) => r.fix)?.fix ?? (layer === 'e2e' ? results.find((r) => r.id === 'e2e.recommend' && r.status === 'warn')?.fix : null) ?? null;
   const why = explaining ? ` ${explaining.summary.replace(/ — host:.*$/, '')[0]!.toUpperCase()}${explaining.summary.replace(/ — host:.*$/, '').slice(1)}.` : '';
   const agrees = layer !== 'e2e' && goWords ? ` (${goWords}.)` : '';
-  const text = `${headline(cause, rows, ev)}${why}${agrees}${fix ? ` Fix: ${fix}` : ''}`;
+  const head = machine ? machineHeadline(layer === 'e2e' ? explaining.evidence.step : layer, list([...hosts])) : headline(cause, rows, ev);
+  const text = `${head}${why}${agrees}${fix ? ` Fix: ${fix}` : ''}`;
   const also = [explaining, listRow].filter((r): r is CheckResult => !!r && !rows.includes(r));
-  return { layer, text, fix, basedOn: [...rows.map(ref), ...also.map(ref)] };
+  return { layer, text, fix, basedOn: [...rows.map(ref), ...also.map(ref)], cause: explaining?.cause ?? cause };
 }

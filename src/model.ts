@@ -124,6 +124,9 @@ export type Cause =
   | 'host.ca_differs'
   | 'host.proxy_differs'
   | 'host.http_differs'
+  | 'host.tls_differs'
+  | 'host.dns_answers_differ'
+  | 'host.same_failure'
   | 'engine.rootless'
   | 'engine.no_proxy'
   | 'engine.mtu'
@@ -140,6 +143,9 @@ export type Cause =
   | 'build.failed'
   | 'build.buildkit_network'
   | 'tool.missing'
+  | 'tool.tls_limited'
+  | 'tool.disagrees'
+  | 'e2e.pq_middlebox'
   | 'prereq.failed';
 
 /** One row of the report: JSON contract v1 (`docs/json.md`). */
@@ -462,8 +468,14 @@ export interface FetchEvidence {
   /** The go command's own error line (credentials masked). */
   error: string;
   /** Size of the module zip it downloaded, when it got that far. */
-  zipBytes: number | null;  /** Set when the outcome is `stopped`. */
+  zipBytes: number | null;
+  /** Set when the outcome is `stopped`. */
   stoppedBy?: StopReason;
+  /**
+   * Go 1.24+ whose fetch stalled in the TLS handshake: the same fetch again with
+   * GODEBUG=tlsmlkem=0 (no post-quantum key share, a ClientHello that fits one packet).
+   */
+  pqRetry?: { outcome: FetchOutcome; ms: number | null; error: string } | null;
 }
 
 export interface SumdbGetEvidence {
@@ -473,6 +485,8 @@ export interface SumdbGetEvidence {
 
 export interface TransferEvidence {
   transfer: PlannedTransfer;
+  /** The tool that downloaded (curl, wget), null when none. */
+  tool?: string | null;
   outcome: 'complete' | 'timeout' | 'error' | 'no_tool' | 'stopped';
   /** Set when the outcome is `stopped`. */
   stoppedBy?: StopReason;
@@ -744,6 +758,8 @@ export interface Verdict {
   fix: string | null;
   /** Ids (id@target) of the rows the verdict rests on. */
   basedOn: string[];
+  /** The cause the verdict names: the host comparison's when it decides, else the failing rows'. */
+  cause?: Cause | null;
 }
 
 export interface Report {
@@ -760,5 +776,5 @@ export interface Report {
   buildChecks?: CheckResult[];
   /** -v: the agent's raw output, block by block. */
   raw?: RawBlock[];
-  summary: { pass: number; warn: number; fail: number; skip: number; verdict: string; layer: Category | null; fix: string | null; basedOn: string[] };
+  summary: { pass: number; warn: number; fail: number; skip: number; verdict: string; layer: Category | null; fix: string | null; basedOn: string[]; cause?: Cause | null };
 }

@@ -488,6 +488,7 @@ probe_fetch() {
      fi
      stoppable "$1" "$TF" go mod download -x -json "$2") >"$d/out" 2>"$d/err"
     rc=$?
+    [ "$rc" != 0 ] && [ ! -e "$W/$1.stop" ] && grep -q 'TLS handshake timeout' "$d/out" "$d/err" 2>/dev/null && pq_refetch "$1" "$2" "$3" "${4-}"
   else
     rc=127
   fi
@@ -495,6 +496,7 @@ probe_fetch() {
   { echo "@gmd begin fetch:$1"
     echo "@gmd kv rc $rc"; echo "@gmd kv ms $((t1 - t0))"
     [ -e "$W/$1.stop" ] && echo "@gmd kv stopped 1"
+    [ -s "$W/$1.pq" ] && cat "$W/$1.pq"
     zip=$(find "$d/mod/cache/download" -name '*.zip' 2>/dev/null | head -n 1)
     [ -n "$zip" ] && echo "@gmd kv zip_bytes $(wc -c <"$zip" | tr -d ' ')"
     grep -h '"Error"' "$d/out" 2>/dev/null | mask | sed 's/^/@gmd kv error /'
@@ -502,6 +504,26 @@ probe_fetch() {
     echo "@gmd end fetch:$1"; } >"$W/$1.fetchblock"
   chmod -R u+w "$d" 2>/dev/null; rm -rf "$d"
   emit "$W/$1.fetchblock"
+}
+
+# pq_refetch KEY MODULE@VERSION GOPROXY [private]: Go 1.24+ sends a post-quantum key share
+# (X25519MLKEM768) whose ClientHello spans two packets, and middleboxes that cannot take
+# that stall the handshake (golang/go#80573). When the fetch stalled there, fetch again
+# with GODEBUG=tlsmlkem=0 (the known workaround) and record the result as pq_* kv lines.
+pq_refetch() {
+  [ "${4-}" = private ] && return 0
+  v=$(cd "$W" && bounded "$T" go env GOVERSION 2>/dev/null); v=${v#go1.}; v=${v%%[!0-9]*}
+  [ -n "$v" ] && [ "$v" -ge 24 ] || return 0
+  e="$W/$1.pqfetch"; mkdir -p "$e/mod" "$e/cache" "$e/work"
+  p0=$(now_ms)
+  (cd "$e/work" && export GOPROXY="$3" GOPATH="$e/gopath" GOMODCACHE="$e/mod" GOCACHE="$e/cache" GOFLAGS=-modcacherw GO111MODULE=on GOTOOLCHAIN=local \
+     GODEBUG="${GODEBUG:+$GODEBUG,}tlsmlkem=0"
+   [ -n "$EXTRA_CA" ] && export SSL_CERT_FILE="$CA"
+   bounded "$TF" go mod download -json "$2") >"$e/out" 2>&1
+  prc=$?; p1=$(now_ms)
+  { echo "@gmd kv pq_rc $prc"; echo "@gmd kv pq_ms $((p1 - p0))"
+    grep -h '"Error"' "$e/out" 2>/dev/null | mask | head -n 1 | sed 's/^/@gmd kv pq_error /'; } >"$W/$1.pq"
+  chmod -R u+w "$e" 2>/dev/null; rm -rf "$e"
 }
 
 # probe_xfer KEY URL PROXY SECS: download one file (a module zip) bounded by SECS,
@@ -520,9 +542,10 @@ probe_xfer() {
     (unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY no_proxy NO_PROXY
      if [ "$3" != - ]; then http_proxy=$3; https_proxy=$3; export http_proxy https_proxy; fi
      stoppable "$1" "$XB" wget -S -O "$W/$1.data" "$2") >"$W/$1.xout" 2>&1
-    cp "$W/$1.xout" "$W/$1.hdr"
   else tool=none; : >"$W/$1.xout"; false; fi
   rc=$?; t1=$(now_ms)
+  # wget prints its headers with its messages: the exit status above is wget's, not cp's.
+  [ "$tool" = wget ] && cp "$W/$1.xout" "$W/$1.hdr"
   { echo "@gmd begin xfer:$1"
     echo "@gmd kv tool $tool"; echo "@gmd kv rc $rc"; echo "@gmd kv ms $((t1 - t0))"
     [ -e "$W/$1.stop" ] && echo "@gmd kv stopped 1"

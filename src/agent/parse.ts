@@ -438,7 +438,7 @@ export function parseFetch(block: Block, fetch: PlannedFetch): FetchEvidence {
       }
     });
   const error = (jsonError[0] ?? (rc === 0 ? '' : other.find((l) => l.startsWith('go:')) ?? other.at(-1) ?? '')).slice(0, 400);
-  const ev: FetchEvidence = { fetch, outcome: 'error', rc, ms: kvInt(block, 'ms'), requests, error, zipBytes: kvInt(block, 'zip_bytes') };
+  const ev: FetchEvidence = { fetch, outcome: 'error', rc, ms: kvInt(block, 'ms'), requests, error, zipBytes: kvInt(block, 'zip_bytes'), pqRetry: parsePqRetry(block) };
   if (rc === 0 && !error) return { ...ev, outcome: 'ok' };
   if (rc === 127) return { ...ev, outcome: 'no_go', error: 'no go command in the image' };
   // The host stopped it: a lower layer had already decided (run.ts attaches which).
@@ -449,6 +449,15 @@ export function parseFetch(block: Block, fetch: PlannedFetch): FetchEvidence {
   return { ...ev, outcome: hit ? hit[1] : 'error' };
 }
 
+/** The GODEBUG=tlsmlkem=0 fetch the agent ran after a TLS handshake timeout (Go 1.24+), or null. */
+export function parsePqRetry(block: Block): FetchEvidence['pqRetry'] {
+  const rc = kvInt(block, 'pq_rc');
+  if (rc === null) return null;
+  const error = (/"Error":\s*"(.*)",?\s*$/.exec(kv(block, 'pq_error') ?? '')?.[1] ?? '').slice(0, 400);
+  const outcome: FetchOutcome = rc === 0 ? 'ok' : killedByTimeout(rc) ? 'hung' : (FETCH_FAILURES.find(([re]) => re.test(error))?.[1] ?? 'error');
+  return { outcome, ms: kvInt(block, 'pq_ms'), error };
+}
+
 /** A bounded download: status, announced length and the bytes that arrived in time. */
 export function parseTransfer(block: Block, transfer: PlannedTransfer): TransferEvidence {
   const tool = kv(block, 'tool') ?? null;
@@ -456,7 +465,7 @@ export function parseTransfer(block: Block, transfer: PlannedTransfer): Transfer
   const text = block.raw.join('\n');
   const statuses = tool === 'curl' ? [/^@w (\d{3})/m.exec(text)?.[1]].filter((c) => c && c !== '000') : [...text.matchAll(/HTTP\/[\d.]+ (\d{3})/g)].map((m) => m[1]);
   const status = statuses.length ? Number(statuses.at(-1)) : null;
-  const ev: TransferEvidence = { transfer, outcome: 'error', status, length: kvInt(block, 'length'), bytes: kvInt(block, 'bytes') ?? 0, ms: kvInt(block, 'ms'), message: '' };
+  const ev: TransferEvidence = { transfer, tool: tool === 'none' ? null : tool, outcome: 'error', status, length: kvInt(block, 'length'), bytes: kvInt(block, 'bytes') ?? 0, ms: kvInt(block, 'ms'), message: '' };
   if (tool === 'none' || tool === null) return { ...ev, outcome: 'no_tool' };
   if (rc === 0) return { ...ev, outcome: 'complete' };
   if (kv(block, 'stopped') === '1') return { ...ev, outcome: 'stopped' };

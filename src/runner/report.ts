@@ -34,7 +34,7 @@ export function buildReport(ev: Evidence, meta: { version: string; startedAt: Da
     checks,
     ...(buildChecks ? { buildChecks: buildChecks.filter((r) => selected(r, sel)) } : {}),
     ...(sel.verbose && (ev.raw || ev.buildStep?.log?.length) ? { raw: [...(ev.raw ?? []), ...buildLogBlock(ev)] } : {}),
-    summary: { pass: count('pass'), warn: count('warn'), fail: count('fail'), skip: count('skip'), verdict: v.text, layer: v.layer, fix: v.fix, basedOn: v.basedOn },
+    summary: { pass: count('pass'), warn: count('warn'), fail: count('fail'), skip: count('skip'), verdict: v.text, layer: v.layer, fix: v.fix, basedOn: v.basedOn, cause: v.cause ?? null },
   };
 }
 
