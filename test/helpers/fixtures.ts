@@ -32,7 +32,7 @@ export function aptInstall(pkg: string): void {
 }
 
 /** Path of a statically linked busybox on the host, installing busybox-static when needed. */
-function staticBusybox(): string {
+export function staticBusybox(): string {
   const isStatic = (p: string): boolean => {
     const r = spawnSync('ldd', [p], { encoding: 'utf8' });
     // ldd says "not a dynamic executable" (exit 1) for static binaries, and fails outright for missing files.
