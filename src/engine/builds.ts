@@ -25,6 +25,9 @@ interface CacheRecord {
 
 /** How long a cancelled build may keep its records in use before they are pruned anyway (then left for `docker builder prune`). */
 const SETTLE_MS = 20_000;
+/** The engine's answer while another disk-usage computation runs, and how long (× 250 ms) to wait it out. */
+export const DF_BUSY = /disk usage operation is already running/;
+const DF_ATTEMPTS = 60;
 
 export class DockerBuilds {
   /** Builds in flight, by run id: Ctrl-C aborts them and removes what they made. */
@@ -105,8 +108,17 @@ export class DockerBuilds {
   }
 
   private async cacheRecords(): Promise<CacheRecord[]> {
-    const df = (await this.call('list build cache', (abortSignal) => (this.docker.df as (o: object) => Promise<unknown>).call(this.docker, { abortSignal }))) as { BuildCache?: CacheRecord[] | null };
-    return df.BuildCache ?? [];
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const df = (await this.call('list build cache', (abortSignal) => (this.docker.df as (o: object) => Promise<unknown>).call(this.docker, { abortSignal }))) as { BuildCache?: CacheRecord[] | null };
+        return df.BuildCache ?? [];
+      } catch (err) {
+        // The engine computes one disk usage at a time and refuses a second at once (500): another
+        // client's `docker system df`, or one it is still finishing. Wait for it rather than leave records.
+        if (attempt >= DF_ATTEMPTS || !DF_BUSY.test(messageOf(err))) throw err;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    }
   }
 
   private async pruneRecord(id: string): Promise<void> {

@@ -15,6 +15,7 @@ import tar from 'tar-stream';
 import * as assert from 'uvu/assert';
 import { suite } from 'uvu';
 import { LABEL_TOOL } from '../../src/engine/types.js';
+import { DF_BUSY } from '../../src/engine/builds.js';
 import { BIN, row, runCli, runJson } from '../helpers/cli.js';
 import { docker } from '../helpers/engine.js';
 import { ensureDerivedImage, GOBUILDER_TAG } from '../helpers/fixtures.js';
@@ -37,8 +38,16 @@ const test = suite<Ctx>('buildkit e2e');
 const GO_MOD = 'module example.com/hello\n\ngo 1.19\n\nrequire rsc.io/quote v1.5.2\n';
 
 type Record_ = { ID: string; Type: string; Description: string; CreatedAt: string };
+/** The engine's build cache records; waits out a disk-usage computation still running (the engine refuses a second at once). */
 async function cacheRecords(): Promise<Record_[]> {
-  return ((await docker().df()) as { BuildCache?: Record_[] | null }).BuildCache ?? [];
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return ((await docker().df()) as { BuildCache?: Record_[] | null }).BuildCache ?? [];
+    } catch (err) {
+      if (attempt >= 60 || !DF_BUSY.test(String((err as Error).message))) throw err;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
 }
 const ids = async () => (await cacheRecords()).map((r) => r.ID).sort();
 const imageIds = async () => (await docker().listImages({ all: true })).map((i) => i.Id).sort();
