@@ -45,7 +45,8 @@ const SILENT: Progress = { text() {}, pending() {}, stop() {} };
 
 export function startProgress(io: SpinnerIo, now: () => number = Date.now): Progress {
   if (!spinnerWanted(io)) return SILENT;
-  const spinner = ora({ stream: io.stderr, text: 'starting' }).start();
+  // The decision is spinnerWanted's, over the io it was given: ora's own check reads process.env (CI).
+  const spinner = ora({ stream: io.stderr, text: 'starting', isEnabled: true }).start();
   let phase = 'starting';
   let waiting: { names: string[]; done: number; total: number; since: number } | null = null;
   // One line: the spinner's own frame and a space, and no wrapping (a narrowed terminal wraps otherwise).
