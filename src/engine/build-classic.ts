@@ -16,6 +16,20 @@ interface BuildEvent {
   aux?: { ID?: string };
 }
 
+/**
+ * The POST /build query both builders share: the generated Dockerfile, the build args, the network,
+ * --add-host and --platform. Absent keys, not empty ones: the engine rejects `extrahosts=` as a bad add-host.
+ */
+export function buildQuery(spec: BuildProbeSpec, dockerfileName: string): Record<string, unknown> {
+  return {
+    dockerfile: dockerfileName,
+    buildargs: spec.buildArgs,
+    ...(spec.network ? { networkmode: spec.network } : {}),
+    ...(spec.addHosts.length ? { extrahosts: spec.addHosts } : {}),
+    ...(spec.platform ? { platform: spec.platform } : {}),
+  };
+}
+
 export async function classicBuild(docker: Docker, spec: BuildProbeSpec, call: BuildCall, signal: AbortSignal): Promise<BuildProbeResult> {
   const dockerfileName = `.gomod-doctor-${spec.runId}.Dockerfile`;
   const context = packContext(spec.contextDir, spec.dockerignore, [{ name: dockerfileName, content: spec.dockerfile, mode: 0o644 }, ...spec.files]);
@@ -27,13 +41,8 @@ export async function classicBuild(docker: Docker, spec: BuildProbeSpec, call: B
   try {
     const stream = await call('start build', async () =>
       (docker.buildImage as (context: unknown, opts: object) => Promise<NodeJS.ReadableStream>).call(docker, context, {
-        // Absent keys, not empty ones: the engine rejects `extrahosts=` as a bad add-host.
         _query: {
-          dockerfile: dockerfileName,
-          buildargs: spec.buildArgs,
-          ...(spec.network ? { networkmode: spec.network } : {}),
-          ...(spec.addHosts.length ? { extrahosts: spec.addHosts } : {}),
-          ...(spec.platform ? { platform: spec.platform } : {}),
+          ...buildQuery(spec, dockerfileName),
           rm: true,
           forcerm: true,
           pull: false,

@@ -9,7 +9,7 @@ import type Docker from 'dockerode';
 import createDebug from 'debug';
 import { EngineUnavailable } from '../errors.js';
 import { packContext } from './build-context.js';
-import { messageOf } from './build-classic.js';
+import { buildQuery, messageOf } from './build-classic.js';
 import type { BuildCall } from './builds.js';
 import { BuildkitProgress, loadStatusDecoder } from './buildkit-status.js';
 import { type BuildSession, openSession, type SessionModem } from './buildkit-session.js';
@@ -43,11 +43,7 @@ export async function buildkitBuild(docker: Docker, spec: BuildProbeSpec, call: 
     const stream = await call('start build', () =>
       (docker.buildImage as (context: unknown, opts: object) => Promise<NodeJS.ReadableStream>).call(docker, context, {
         _query: {
-          dockerfile: dockerfileName,
-          buildargs: spec.buildArgs,
-          ...(spec.network ? { networkmode: spec.network } : {}),
-          ...(spec.addHosts.length ? { extrahosts: spec.addHosts } : {}),
-          ...(spec.platform ? { platform: spec.platform } : {}),
+          ...buildQuery(spec, dockerfileName),
           version: '2',
           session: session!.id,
           buildid: buildId,
