@@ -1,6 +1,7 @@
 // Labelled log sets for measuring `explainLog` (test/fixtures/logs-heldout/, logs-blind2/): each
 // `.log` starts with `# source: <URL>` and `# expect: <family>`; the classifier sees only the rest.
 import { readdirSync, readFileSync } from 'node:fs';
+import * as assert from 'uvu/assert';
 import { explainLog } from '../../src/explain/explain.js';
 import type { Family } from '../../src/explain/rules/index.js';
 
@@ -95,4 +96,13 @@ export function report(name: string, results: Result[], minAccuracy: number): { 
     '',
   ];
   return { lines, accuracy, noneFalsePositives };
+}
+
+/** Print the set's table, then hold it to its bars: at most `maxNone` "none" logs given a family, accuracy ≥ `minAccuracy`. */
+export function assertMeasured(name: string, results: Result[], minAccuracy: number, maxNone: number): void {
+  const { lines, accuracy, noneFalsePositives } = report(name, results, minAccuracy);
+  console.log(lines.join('\n'));
+  assert.ok(noneFalsePositives.length <= maxNone, `"none" logs given a family: ${noneFalsePositives.map((r) => `${r.file} → ${r.got}`).join(', ')}`);
+  const misses = results.filter((r) => !r.ok).map((r) => `${r.file} (expected ${r.label}, got ${r.got ?? 'none'})`);
+  assert.ok(accuracy >= minAccuracy, `accuracy ${accuracy.toFixed(3)} < ${minAccuracy}; misses: ${misses.join('; ')}`);
 }

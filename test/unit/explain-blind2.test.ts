@@ -5,7 +5,7 @@
 // issue 19's rules session read its misses (2026-12-02); a regression set since.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { classify, LABELS, loadLabelledLogs, report, sourceThreads, threadKey } from '../helpers/log-sets.js';
+import { assertMeasured, classify, LABELS, loadLabelledLogs, report, sourceThreads, threadKey } from '../helpers/log-sets.js';
 
 const DIR = new URL('../fixtures/logs-blind2/', import.meta.url);
 const OTHER_SETS = [new URL('../fixtures/logs/', import.meta.url), new URL('../fixtures/logs-heldout/', import.meta.url)];
@@ -44,20 +44,6 @@ Shape.run();
 
 const Accuracy = suite('explainLog on blind set 2');
 
-Accuracy('per-log table, accuracy and false positives', () => {
-  const { lines, accuracy, noneFalsePositives } = report('blind set 2', results, MIN_ACCURACY);
-  console.log(lines.join('\n'));
-  assert.ok(
-    noneFalsePositives.length <= MAX_NONE_FALSE_POSITIVES,
-    `"none" logs given a family: ${noneFalsePositives.map((r) => `${r.file} → ${r.got}`).join(', ')}`,
-  );
-  assert.ok(
-    accuracy >= MIN_ACCURACY,
-    `accuracy ${accuracy.toFixed(3)} < ${MIN_ACCURACY}; misses: ${results
-      .filter((r) => !r.ok)
-      .map((r) => `${r.file} (expected ${r.label}, got ${r.got ?? 'none'})`)
-      .join('; ')}`,
-  );
-});
+Accuracy('per-log table, accuracy and false positives', () => assertMeasured('blind set 2', results, MIN_ACCURACY, MAX_NONE_FALSE_POSITIVES));
 
 Accuracy.run();

@@ -5,7 +5,7 @@
 // Nothing here is tuned to pass: a miss is a miss, and the run prints the whole table.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { classify, LABELS, loadLabelledLogs, report, sourceThreads, threadKey } from '../helpers/log-sets.js';
+import { assertMeasured, classify, LABELS, loadLabelledLogs, report, sourceThreads, threadKey } from '../helpers/log-sets.js';
 
 const DIR = new URL('../fixtures/logs-heldout/', import.meta.url);
 const TRAINING = new URL('../fixtures/logs/', import.meta.url);
@@ -37,20 +37,6 @@ Set_.run();
 
 const Accuracy = suite('explainLog on held-out logs');
 
-Accuracy('per-log table, accuracy and false positives', () => {
-  const { lines, accuracy, noneFalsePositives } = report('held-out', results, MIN_ACCURACY);
-  console.log(lines.join('\n'));
-  assert.ok(
-    noneFalsePositives.length <= MAX_NONE_FALSE_POSITIVES,
-    `"none" logs given a family: ${noneFalsePositives.map((r) => `${r.file} → ${r.got}`).join(', ')}`,
-  );
-  assert.ok(
-    accuracy >= MIN_ACCURACY,
-    `accuracy ${accuracy.toFixed(3)} < ${MIN_ACCURACY}; misses: ${results
-      .filter((r) => !r.ok)
-      .map((r) => `${r.file} (expected ${r.label}, got ${r.got ?? 'none'})`)
-      .join('; ')}`,
-  );
-});
+Accuracy('per-log table, accuracy and false positives', () => assertMeasured('held-out', results, MIN_ACCURACY, MAX_NONE_FALSE_POSITIVES));
 
 Accuracy.run();
