@@ -21,7 +21,7 @@ import { redactDeep } from '../redact.js';
 import { envSecrets, scrub, urlPasswords } from '../secrets.js';
 import { buildReport } from '../runner/report.js';
 import { runBuildStep } from '../runner/build-step.js';
-import { collectEvidence } from '../runner/run.js';
+import { collectEvidence, type RunDeps } from '../runner/run.js';
 import { configProxiesAsBuildArgs, resolveDockerfileStage } from '../runner/stage.js';
 import { parseArgs } from './args.js';
 import { AGENT_SCRIPT_PATH, VERSION } from './assets.js';
@@ -35,6 +35,8 @@ export interface CliIo {
   stderr: NodeJS.WriteStream;
   /** Tests inject a fake engine; the default talks to Docker. */
   engine?: Engine;
+  /** Tests inject the host side of the comparison; the default probes from this machine. */
+  hostProbe?: RunDeps['hostProbe'];
 }
 
 export async function run(io: CliIo): Promise<ExitCode> {
@@ -81,6 +83,7 @@ export async function run(io: CliIo): Promise<ExitCode> {
         {
           engine,
           hostEnv: io.env,
+          hostProbe: io.hostProbe,
           agentScript,
           progress: (text) => spinner.text(text),
           pending: (names, done, total) => spinner.pending(names, done, total),

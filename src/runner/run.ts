@@ -28,6 +28,8 @@ export interface RunDeps {
   pending?(names: string[], done: number, total: number): void;
   now(): number;
   runId: string;
+  /** The host side of the comparison (probeHost by default); a replay passes recorded answers. */
+  hostProbe?: typeof probeHost;
   /** --mode build: the same probes as a build step, started once the image is known. */
   buildStep?: (image: ImageConfig, engine: EngineInfo, stage: DockerfileEvidence) => Promise<BuildStepEvidence>;
 }
@@ -381,7 +383,7 @@ export function envWithSources(imageEnv: string[], configEnv: string[], flagEnv:
 async function runHostProbes(opts: DoctorOptions, plan: ProbePlan, deps: RunDeps): Promise<HostEvidence | null> {
   try {
     const [probed, networkMtu] = await Promise.all([
-      probeHost({ targets: plan.targets, env: deps.hostEnv, timeoutMs: opts.timeoutMs, extraCaPem: opts.caCertPem, addHosts: opts.addHosts }),
+      (deps.hostProbe ?? probeHost)({ targets: plan.targets, env: deps.hostEnv, timeoutMs: opts.timeoutMs, extraCaPem: opts.caCertPem, addHosts: opts.addHosts }),
       deps.engine.networkMtu(opts.network),
     ]);
     debug('host probes done');
