@@ -1,131 +1,135 @@
-/** What the CLI hands the runner: flags parsed, files read, values validated. */
+/**
+ * What the CLI hands the run: flags parsed, files read, values validated, the docker client's
+ * config and the Dockerfile stage applied (src/cli/resolve.ts). Read-only from then on:
+ * the resolver freezes it, and nothing downstream writes to it.
+ */
 
 /** A `--target HOST[:PORT]` or `--target URL` (a module proxy base URL). */
 export interface UserTarget {
-  host: string;
-  port: number;
+  readonly host: string;
+  readonly port: number;
   /** Set when the target was given as a URL: it is then probed as a module proxy. */
-  proxyUrl: string | null;
+  readonly proxyUrl: string | null;
 }
 
 /** A `--private-repo`: a git URL (https, ssh, scp-like) or a module path to discover. */
 export interface PrivateRepo {
-  input: string;
-  kind: 'https' | 'ssh' | 'module';
+  readonly input: string;
+  readonly kind: 'https' | 'ssh' | 'module';
   /** The git URL, or the import path for `module`. */
-  url: string;
-  host: string;
+  readonly url: string;
+  readonly host: string;
 }
 
 /** --dockerfile: the build whose stage the probe stands in for. */
 export interface DockerfileOption {
   /** As the user named it (used in origins: `Dockerfile:12 ENV`). */
-  path: string;
-  text: string;
+  readonly path: string;
+  readonly text: string;
   /** The build context directory (--context, else the current directory, as `docker build .`). */
-  contextDir: string;
+  readonly contextDir: string;
   /** .dockerignore of the context, or null. */
-  dockerignore: string | null;
+  readonly dockerignore: string | null;
   /** --target STAGE, as docker build --target. */
-  target: string | null;
+  readonly target: string | null;
   /** --build-arg values in order, then the docker config.json proxies the docker CLI adds as build args. */
-  buildArgs: Array<{ name: string; value: string; origin: string }>;
+  readonly buildArgs: ReadonlyArray<{ readonly name: string; readonly value: string; readonly origin: string }>;
 }
 
 /** --secret id=ID[,src=FILE|,env=VAR]: a value served to the build's `RUN --mount=type=secret` through the BuildKit session. */
 export interface BuildSecret {
-  id: string;
-  value: Buffer;
+  readonly id: string;
+  readonly value: Buffer;
 }
 
 /** --ssh ID[=SOCKET|KEY,…]: an agent socket, or private keys an in-process agent holds. */
 export interface SshSource {
-  id: string;
-  socket: string | null;
-  keys: Buffer[];
+  readonly id: string;
+  readonly socket: string | null;
+  readonly keys: readonly Buffer[];
 }
 
 export interface DoctorOptions {
   /** --image, or the base image of the Dockerfile stage once resolved. */
-  image: string;
+  readonly image: string;
   /** Set when probing a Dockerfile's stage (--dockerfile, or ./Dockerfile without --image). */
-  dockerfile: DockerfileOption | null;
+  readonly dockerfile: DockerfileOption | null;
   /** `run`: a container from the image; `build`: also the same probes as a RUN step of a real build. */
-  mode: 'run' | 'build';
+  readonly mode: 'run' | 'build';
   /** --user; null means the image's own USER. */
-  user: string | null;
-  network: string | null;
-  dns: string[];
-  addHosts: string[];
+  readonly user: string | null;
+  readonly network: string | null;
+  readonly dns: readonly string[];
+  readonly addHosts: readonly string[];
   /** KEY=VALUE from --env-file then -e, in docker's order (later wins). */
-  env: string[];
-  platform: string | null;
-  targets: UserTarget[];
+  readonly env: readonly string[];
+  readonly platform: string | null;
+  readonly targets: readonly UserTarget[];
   /** Probe proxy.golang.org, goproxy.cn, goproxy.io, github.com, sum.golang.org. */
-  defaultTargets: boolean;
+  readonly defaultTargets: boolean;
   /** Bound on each network step inside the container. */
-  timeoutMs: number;
+  readonly timeoutMs: number;
   /** --ca-cert: an extra CA the probes trust (PEM). */
-  caCertPem: string | null;
-  format: OutputFormat;
+  readonly caCertPem: string | null;
+  readonly format: OutputFormat;
   /** Exit 1 on `fail` rows (default), or on `warn` rows too (--fail-on warn, --strict). */
-  failOn: 'fail' | 'warn';
+  readonly failOn: 'fail' | 'warn';
   /** --only/--skip: check ids or categories. */
-  only: string[];
-  skip: string[];
+  readonly only: readonly string[];
+  readonly skip: readonly string[];
   /** From the config file: warn when a step to a target takes longer than this (ms). */
-  thresholds: Thresholds;
+  readonly thresholds: Thresholds;
   /** -v: print each probe's raw evidence. */
-  verbose: boolean;
+  readonly verbose: boolean;
   /** --list-probes: print what the run would touch, run nothing. */
-  listProbes: boolean;
+  readonly listProbes: boolean;
   /** The config file the settings came from, for the report. */
-  configFile: string | null;
-  debug: boolean;
+  readonly configFile: string | null;
+  readonly debug: boolean;
   /** -v SRC:DST[:ro], as docker run: the only host paths the probe sees. */
-  volumes: string[];
-  privateRepos: PrivateRepo[];
+  readonly volumes: readonly string[];
+  readonly privateRepos: readonly PrivateRepo[];
   /** --netrc, plus machine lines made from GOMOD_DOCTOR_GIT_TOKEN: shipped into the container, never into an image. */
-  netrcText: string | null;
+  readonly netrcText: string | null;
   /** GOMOD_DOCTOR_GIT_TOKEN/_USER: also offered to git for hosts a private module's discovery names. */
-  gitToken: { user: string; token: string } | null;
+  readonly gitToken: { readonly user: string; readonly token: string } | null;
   /** --ssh-key: a private key for ssh git URLs, shipped like the netrc. */
-  sshKeyText: string | null;
+  readonly sshKeyText: string | null;
   /** --ssh-agent: the host's SSH_AUTH_SOCK, mounted into the container. */
-  sshAgentSocket: string | null;
+  readonly sshAgentSocket: string | null;
   /** --gomod: the go.mod the build uses. */
-  gomod: { path: string; text: string; vendor: boolean } | null;
+  readonly gomod: { readonly path: string; readonly text: string; readonly vendor: boolean } | null;
   /** Proxy variables the docker CLI would inject from its config.json (`proxies`), as KEY=VALUE. */
-  dockerConfigEnv: string[];
+  readonly dockerConfigEnv: readonly string[];
   /** Which config.json and key they came from, for the report. */
-  dockerConfigSource: string | null;
+  readonly dockerConfigSource: string | null;
   /** Run `go mod download` of the canary through each GOPROXY entry (needs go in the image); --no-fetch: false. */
-  fetch: boolean;
+  readonly fetch: boolean;
   /** --canary MODULE@VERSION, the module the fetch downloads. */
-  canary: string;
+  readonly canary: string;
   /** --throughput: a larger MODULE@VERSION whose zip is timed from each proxy, or null. */
-  throughput: string | null;
+  readonly throughput: string | null;
   /** Whether to run the same network probes from the host (--no-host: false). */
-  hostProbes: boolean;
+  readonly hostProbes: boolean;
   /** --mode build: --secret values, served to the build only (BuildKit), never to the container. */
-  buildSecrets: BuildSecret[];
+  readonly buildSecrets: readonly BuildSecret[];
   /** --mode build: --ssh sources, forwarded to the build only (BuildKit). */
-  buildSsh: SshSource[];
+  readonly buildSsh: readonly SshSource[];
   /** DOCKER_BUILDKIT as the docker CLI reads it: true/false when set, null to let the engine decide. */
-  dockerBuildkit: boolean | null;
+  readonly dockerBuildkit: boolean | null;
   /** Every secret value the user handed in, scrubbed from all output as a last line of defence. */
-  secrets: string[];
+  readonly secrets: readonly string[];
 }
 
 /** `compact`: the one-screen human report (the default); `table`: every row. */
 export type OutputFormat = 'compact' | 'table' | 'list' | 'json' | 'markdown' | 'junit' | 'github';
 
 export interface Thresholds {
-  dnsMs: number | null;
-  tcpMs: number | null;
-  tlsMs: number | null;
-  httpMs: number | null;
-  fetchMs: number | null;
+  readonly dnsMs: number | null;
+  readonly tcpMs: number | null;
+  readonly tlsMs: number | null;
+  readonly httpMs: number | null;
+  readonly fetchMs: number | null;
 }
 
 /** The module whose zip --throughput times: large enough (several MB) to measure a rate. */

@@ -8,6 +8,7 @@ import { isIP } from 'node:net';
 import { dirname, isAbsolute, join } from 'node:path';
 import yargs from 'yargs';
 import { UsageError } from '../errors.js';
+import { EXIT_CODES_HELP } from '../exit-code.js';
 import { type DoctorOptions, type OutputFormat, THROUGHPUT_MODULE, type Thresholds } from '../options.js';
 import { buildSecretValues, envSecrets, netrcSecrets, splitEnv } from '../secrets.js';
 import { type ConfigFile, type DoctorConfig, findConfigFile, parseConfigFile as parseConfigText } from './config-file.js';
@@ -118,7 +119,7 @@ export function parseArgs(argv: string[], io: ArgsIo, version?: string): ParsedA
     .example('gomod-doctor -f Dockerfile --target builder --build-arg GO_VERSION=1.23', 'probe the stage the build runs go mod download in')
     .example('gomod-doctor --format junit --strict > gomod-doctor.xml', 'a CI preflight: JUnit for the CI, warnings fail too')
     .example('gomod-doctor explain build.log', 'name the failure in a pasted log')
-    .epilogue('Exit codes: 0 nothing failed, 1 a check failed (or warned, with --fail-on warn), 2 bad usage or config, 3 the probes could not run, 130 interrupted.')
+    .epilogue(EXIT_CODES_HELP)
     .strict()
     .help()
     .version(version ?? 'unknown')

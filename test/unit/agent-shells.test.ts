@@ -1,6 +1,6 @@
 // The agent script itself, run on this machine under the shells users' images have (dash, as in
 // Debian's golang images; busybox ash, as in alpine and busybox), against a fake host: the test
-// reads the wire, writes a plan and a `stop` line, as src/runner/run.ts does. Only loopback.
+// reads the wire, writes a plan and a `stop` line, as src/collect/container.ts does. Only loopback.
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';

@@ -21,10 +21,10 @@ const importsOf = (text: string) =>
 
 /**
  * The layers, lowest first: a file may import its own folder or a folder of a lower rank, never
- * one of its own rank or above. The run reads upward: leaves → judge/measure → engine → runner → cli.
+ * one of its own rank or above. The run reads upward: leaves → checks/agent/render → engine, plan, judge → collect → cli.
  */
 const LAYERS: Array<[folder: string, rank: number]> = [
-  ['src', 0], // the leaf files: model, errors, secrets, redact, options, image-ref
+  ['src', 0], // the leaf files: model, errors, exit-code, secrets, redact, options, image-ref
   ['src/go', 0],
   ['checks', 1],
   ['src/agent', 1],
@@ -33,7 +33,9 @@ const LAYERS: Array<[folder: string, rank: number]> = [
   ['src/render', 1],
   ['src/engine', 2],
   ['src/explain', 2],
-  ['src/runner', 3],
+  ['src/plan', 2],
+  ['src/judge', 2],
+  ['src/collect', 3],
   ['src/cli', 4],
 ];
 const rankOf = (folder: string) => LAYERS.find(([f]) => f === folder)?.[1];

@@ -7,7 +7,7 @@ import { buildDifferences, compareBuildStep } from '../../checks/build-step.js';
 import { contextFilter } from '../../src/engine/build-context.js';
 import { BuildStream } from '../../src/engine/build-classic.js';
 import type { BuildStepEvidence, CheckResult, Evidence } from '../../src/model.js';
-import { probeDockerfile } from '../../src/runner/build-step.js';
+import { probeDockerfile } from '../../src/collect/build-step.js';
 
 const Stream = suite('BuildStream: the classic builder progress stream');
 

@@ -14,7 +14,7 @@ import { type DockerfileInput, resolveStage } from '../../src/dockerfile/stage.j
 import { BuildkitProgress, instructionOf, loadStatusDecoder } from '../../src/engine/buildkit-status.js';
 import { UsageError } from '../../src/errors.js';
 import type { Evidence } from '../../src/model.js';
-import { chooseBuilder, probeDockerfile } from '../../src/runner/build-step.js';
+import { chooseBuilder, probeDockerfile } from '../../src/collect/build-step.js';
 import { buildSecretValues, scrub } from '../../src/secrets.js';
 
 const input = (text: string): DockerfileInput => ({ path: 'Dockerfile', text, target: null, buildArgs: [], dockerignore: null, privateModules: false });
@@ -170,7 +170,7 @@ Flags('the values are secrets of the run (scrubbed), and the flags need --mode b
   const dockerfile = { ...io, readFile: (p: string) => (p === 'Dockerfile' ? 'FROM golang:1.22\nRUN go mod download\n' : io.readFile(p)) };
   const parsed = parseArgs(['-f', 'Dockerfile', '--mode', 'build', '--secret', 'id=netrc,src=/home/me/.netrc', '--secret', 'id=token,env=GIT_TOKEN', '--ssh', 'default'], dockerfile);
   assert.is(parsed.kind, 'run');
-  const opts = (parsed as { options: { secrets: string[]; buildSecrets: unknown[]; buildSsh: unknown[] } }).options;
+  const opts = (parsed as { options: { secrets: readonly string[]; buildSecrets: readonly unknown[]; buildSsh: readonly unknown[] } }).options;
   assert.is(opts.buildSecrets.length, 2);
   assert.is(opts.buildSsh.length, 1);
   assert.is(scrub('echo pw-1a2b3c and tok-9f8e7d6c', opts.secrets), 'echo *** and ***');

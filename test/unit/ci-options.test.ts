@@ -5,12 +5,13 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { applyThresholds } from '../../checks/thresholds.js';
 import { parseArgs } from '../../src/cli/args.js';
-import { exitCodeFor } from '../../src/cli/output.js';
+import { exitCodeForReport as exitCodeFor } from '../../src/exit-code.js';
 import { UsageError } from '../../src/errors.js';
 import type { CheckResult, Report } from '../../src/model.js';
 import type { DoctorOptions } from '../../src/options.js';
-import { describeProbes } from '../../src/runner/list-probes.js';
-import { selected } from '../../src/runner/report.js';
+import { listingPlan } from '../../src/plan/list-probes.js';
+import { renderProbeList } from '../../src/render/list-probes.js';
+import { selected } from '../../src/judge/report.js';
 
 const load = (name: string): Report => JSON.parse(readFileSync(new URL(`../fixtures/reports/${name}.json`, import.meta.url), 'utf8')) as Report;
 
@@ -114,7 +115,8 @@ const List = suite('--list-probes');
 
 List('names the engine calls, the container, every host and command, the host side and the build, and runs nothing', () => {
   const o = opts(['--image', 'golang:1.23', '--no-config', '--probe', 'https://athens.corp.example', '-e', 'HTTPS_PROXY=http://bob:pw-Secret@proxy.corp:3128', '--private-repo', 'https://git.corp.example/acme/lib.git']);
-  const text = describeProbes(o, { id: 'sha256:1', user: 'app', env: ['GOPROXY=https://proxy.golang.org,direct'], workingDir: '/', os: 'linux', arch: 'amd64' }, { endpoint: 'unix:///var/run/docker.sock', source: 'default', context: null, tls: false, dockerodeOptions: {} } as never, null);
+  const listing = listingPlan(o, { user: 'app', env: ['GOPROXY=https://proxy.golang.org,direct'] }, null, Date.now());
+  const text = renderProbeList(o, listing, { endpoint: 'unix:///var/run/docker.sock', source: 'default', context: null, tls: false }, null);
   assert.match(text, 'nothing was run');
   assert.match(text, 'inspect image golang:1.23 (on the engine)');
   assert.match(text, 'image golang:1.23, user app');

@@ -1,6 +1,6 @@
 // The environment-check plumbing: agent blocks → credentials/fs/repo evidence (src/agent/parse.ts),
-// the probe plan's paths, private hosts and proxies (src/runner/plan.ts), the container env with
-// sources (src/runner/run.ts) and the new flags (src/cli/args.ts). Pure: no Docker, no filesystem.
+// the probe plan's paths, private hosts and proxies (src/plan/plan.ts), the container env with
+// sources (src/agent/evidence.ts) and the new flags (src/cli/args.ts). Pure: no Docker, no filesystem.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseCredentials, parseFetch, parseFs, parseRepo } from '../../src/agent/parse.js';
@@ -9,8 +9,8 @@ import { type ArgsIo, parsePrivateRepo, parseArgs, parseVolume, tokenNetrc } fro
 import { UsageError } from '../../src/errors.js';
 import type { GitOutcome, ImageFacts, PlannedPath, PlannedRepo } from '../../src/model.js';
 import type { DoctorOptions, PrivateRepo } from '../../src/options.js';
-import { goPaths, planProbes, privateHosts, proxyUrls } from '../../src/runner/plan.js';
-import { envWithSources } from '../../src/runner/run.js';
+import { goPaths, planProbes, privateHosts, proxyUrls } from '../../src/plan/plan.js';
+import { envWithSources } from '../../src/agent/evidence.js';
 
 const block = (id: string, kv: Array<[string, string]>, raw: string[] = []): Block => ({ id, kv, raw, body: [], truncated: false });
 

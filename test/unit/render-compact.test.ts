@@ -9,7 +9,8 @@ import { PassThrough } from 'node:stream';
 import * as assert from 'uvu/assert';
 import { suite } from 'uvu';
 import type { CheckResult, Report, Status } from '../../src/model.js';
-import { outputWidth, renderReport, sizedTerminal, useColor } from '../../src/cli/output.js';
+import { outputWidth, sizedTerminal, terminalOf, useColor } from '../../src/cli/output.js';
+import { renderReport } from '../../src/render/report.js';
 import { pendingText, spinnerWanted, startProgress } from '../../src/cli/spinner.js';
 import { renderCompact } from '../../src/render/compact.js';
 import { compactModel, hostLabel } from '../../src/render/compact-model.js';
@@ -173,11 +174,11 @@ const pipe = { isTTY: false } as unknown as NodeJS.WriteStream;
 outputs('the default is compact; -v and --format table print every row', () => {
   const report = load('default-dns-silent');
   const io = { env: {}, stdout: pipe };
-  const compact = renderReport(report, { format: 'compact', failOn: 'fail', verbose: false }, io).stdout;
+  const compact = renderReport(report, { format: 'compact', failOn: 'fail', verbose: false }, terminalOf(io)).stdout;
   assert.match(compact, /^Needs action/m);
   assert.not.match(compact, /skipped: dns\.resolve failed/);
   for (const opts of [{ format: 'compact' as const, verbose: true }, { format: 'table' as const, verbose: false }]) {
-    const full = renderReport(report, { ...opts, failOn: 'fail' }, io).stdout;
+    const full = renderReport(report, { ...opts, failOn: 'fail' }, terminalOf(io)).stdout;
     assert.is(full.match(/skipped: dns\.resolve failed/g)?.length, 5, 'every row');
   }
 });

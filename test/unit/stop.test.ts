@@ -1,11 +1,11 @@
 /**
- * Which running probes a lower layer has decided (src/runner/stop.ts): a dead path stops
+ * Which running probes a lower layer has decided (src/collect/stop.ts): a dead path stops
  * its fetches and downloads, a live or not-yet-known one never does.
  */
 import * as assert from 'uvu/assert';
 import { suite } from 'uvu';
-import { deadPath, fetchDecided, jobsToStop, type StopInput } from '../../src/runner/stop.js';
-import { withStopReasons } from '../../src/runner/run.js';
+import { deadPath, fetchDecided, jobsToStop, type StopInput } from '../../src/collect/stop.js';
+import { withStopReasons } from '../../src/agent/evidence.js';
 import type { DnsEvidence, FetchEvidence, PlannedFetch, PlannedTarget, ProbePlan, TargetEvidence, TcpEvidence, TlsEvidence } from '../../src/model.js';
 
 const target = (key: string, host: string, extra: Partial<PlannedTarget> = {}): PlannedTarget => ({ key, host, port: 443, roles: ['goproxy'], tls: true, httpUrl: `https://${host}/rsc.io/quote/@v/list`, httpProxy: null, ...extra });

@@ -1,44 +1,43 @@
 /**
  * --list-probes: every host, command and mount a run would touch, for a security review,
- * without starting anything. The plan is the one a run makes, from what is known before
- * a container runs: the image's ENV (when the image is already on the engine; nothing is
- * pulled), the Dockerfile stage, the flags. `go env` inside the image may add to it.
+ * as text. Nothing was run. Pure.
  */
-import type { EngineEndpoint } from '../engine/endpoint.js';
-import type { Engine, ImageConfig } from '../engine/types.js';
-import { parseFacts } from '../agent/parse.js';
-import type { ProbePlan } from '../model.js';
+import type { DockerfileEvidence, EnvVar, ProbePlan } from '../model.js';
 import type { DoctorOptions } from '../options.js';
 import { redactUrl } from '../secrets.js';
-import { planProbes } from './plan.js';
-import { envWithSources, stageEnvVars } from './run.js';
-import type { ResolvedStage } from './stage.js';
 
-export interface ListDeps {
-  engine: Engine;
-  endpoint: EngineEndpoint;
-  stage: ResolvedStage | null;
+/** What --list-probes shows: the plan a run would make (src/plan/list-probes.ts), and what the container would be. */
+export interface ProbeListing {
+  plan: ProbePlan;
+  stage: DockerfileEvidence | null;
+  envVars: EnvVar[];
+  user: string;
+  /** Whether the image is on the engine (else a run would pull it). */
+  imageLocal: boolean;
 }
 
-export async function listProbes(opts: DoctorOptions, deps: ListDeps): Promise<string> {
-  const image = await deps.engine.localImage(opts.image, opts.platform).catch(() => null);
-  return describeProbes(opts, image, deps.endpoint, deps.stage);
+/** The engine as the docker CLI would pick it (src/engine/endpoint.ts). */
+export interface ListedEndpoint {
+  endpoint: string;
+  source: string;
+  context: string | null;
+  tls: boolean;
 }
 
-/** The review text. Pure. */
-export function describeProbes(opts: DoctorOptions, image: ImageConfig | null, endpoint: EngineEndpoint, resolved: ResolvedStage | null): string {
-  const stage = resolved ? resolved.withImageEnv(image?.env ?? []) : null;
-  const envVars = envWithSources(image?.env ?? [], opts.dockerConfigEnv, opts.env, stageEnvVars(stage));
-  const env = Object.fromEntries(envVars.map((v) => [v.name, v.value]));
-  const plan: ProbePlan = planProbes(opts, parseFacts(new Map(), Date.now()), env);
-  const user = opts.user ?? stage?.user?.value ?? image?.user ?? '';
+/** The build step's prefix: what the classic builder could not build. */
+export interface ListedBuild {
+  unsupported: readonly string[];
+}
+
+export function renderProbeList(opts: DoctorOptions, listing: ProbeListing, endpoint: ListedEndpoint, build: ListedBuild | null): string {
+  const { plan, stage, envVars, user } = listing;
   const out: string[] = [];
   const say = (line = '') => out.push(line);
   say('gomod-doctor would touch (nothing was run):');
   say();
   say(`Engine ${endpoint.endpoint} (${endpoint.source}${endpoint.context ? `, context ${endpoint.context}` : ''}${endpoint.tls ? ', TLS' : ''}):`);
   say('  GET /version, /info, /_ping, /networks/bridge; list and remove containers labelled org.gomod-doctor.* of dead runs');
-  say(`  inspect image ${opts.image}${image ? ' (on the engine)' : ' (not on the engine: it would be pulled from its registry)'}`);
+  say(`  inspect image ${opts.image}${listing.imageLocal ? ' (on the engine)' : ' (not on the engine: it would be pulled from its registry)'}`);
   if (stage) say(`  Dockerfile ${stage.path}: stage ${stage.stage} (line ${stage.stageLine}), FROM ${stage.chain.join(' ← ')}`);
   say();
   say(`Probe container (removed at the end): image ${opts.image}, user ${user || 'root'}${stage?.workdir ? `, workdir ${stage.workdir.value}` : ''}`);
@@ -70,13 +69,13 @@ export function describeProbes(opts: DoctorOptions, image: ImageConfig | null, e
   } else {
     say('From this machine: nothing (--no-host)');
   }
-  if (opts.mode === 'build' && resolved) {
+  if (opts.mode === 'build' && build) {
     say();
     const builder = opts.dockerBuildkit === false ? 'the classic builder (DOCKER_BUILDKIT=0): POST /build?version=1' : 'BuildKit when the engine has it (API 1.39+, not Windows; else the classic builder): POST /session, then POST /build?version=2';
     say(`As a build step (--mode build): ${builder} of ${stage?.path} up to line ${stage?.goStep ? stage.goStep.line - 1 : 'the end of the stage'}, context ${opts.dockerfile?.contextDir} (.dockerignore applied), twice (facts, then the plan); the same in-container steps; every image the builds make is removed, and the build cache records they create`);
     if (opts.buildSecrets.length) say(`  secrets served to RUN --mount=type=secret through the session (values never printed): ${opts.buildSecrets.map((x) => x.id).join(', ')}`);
     if (opts.buildSsh.length) say(`  SSH forwarded to RUN --mount=type=ssh through the session: ${opts.buildSsh.map((x) => `${x.id} (${x.socket ? `agent ${x.socket}` : `${x.keys.length} key file(s)`})`).join(', ')}`);
-    if (resolved.prefix.unsupported.length) say(`  not possible with the classic builder: ${resolved.prefix.unsupported.join('; ')}`);
+    if (build.unsupported.length) say(`  not possible with the classic builder: ${build.unsupported.join('; ')}`);
   }
   say();
   say('Go env inside the image may add GOPROXY, GOSUMDB or GOPRIVATE hosts to this list when the run starts.');

@@ -11,8 +11,9 @@ import type { Engine, EngineInfo, ImageConfig } from '../engine/types.js';
 import { LABEL_HOST, LABEL_PID, LABEL_RUN, LABEL_STARTED, LABEL_TOOL } from '../engine/types.js';
 import type { BuildStepEvidence, DockerfileEvidence, ImageFacts } from '../model.js';
 import type { DoctorOptions } from '../options.js';
-import { planProbes } from './plan.js';
-import { agentDeadlineMs, envWithSources, evidenceFromBlocks, stageEnvVars } from './run.js';
+import { planProbes } from '../plan/plan.js';
+import { envWithSources, evidenceFromBlocks, stageEnvVars } from '../agent/evidence.js';
+import { agentDeadlineMs } from './container.js';
 
 export interface BuildPrefix {
   /** The user's Dockerfile up to the go step of the probed stage, for the classic builder (cache mounts stripped). */
@@ -92,8 +93,8 @@ async function buildOnce(opts: DoctorOptions, builder: 'classic' | 'buildkit', p
   const result = await deps.engine.buildProbe({
     builder,
     group: deps.runId,
-    secrets: opts.buildSecrets,
-    ssh: opts.buildSsh,
+    secrets: [...opts.buildSecrets],
+    ssh: [...opts.buildSsh],
     onStep: (name) => deps.progress?.(`build step (${builder}): ${name}`),
     contextDir: opts.dockerfile!.contextDir,
     dockerignore: opts.dockerfile!.dockerignore,
@@ -105,7 +106,7 @@ async function buildOnce(opts: DoctorOptions, builder: 'classic' | 'buildkit', p
     ],
     buildArgs: Object.fromEntries(opts.dockerfile!.buildArgs.map((b) => [b.name, b.value])),
     network: opts.network,
-    addHosts: opts.addHosts,
+    addHosts: [...opts.addHosts],
     platform: opts.platform,
     runId,
     probeStep: step,
@@ -184,7 +185,7 @@ async function buildAndProbe(
       context: {
         network: opts.network,
         dns: [],
-        addHosts: opts.addHosts,
+        addHosts: [...opts.addHosts],
         extraCa: false,
         timeoutMs: opts.timeoutMs,
         gomod: opts.gomod,

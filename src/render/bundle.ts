@@ -7,8 +7,8 @@
 import type { Evidence, Report } from '../model.js';
 import type { DoctorOptions } from '../options.js';
 import { redactDeep, redactText } from '../redact.js';
-import { renderMarkdown } from '../render/markdown.js';
-import { renderRaw } from '../render/raw.js';
+import { renderMarkdown } from './markdown.js';
+import { renderRaw } from './raw.js';
 
 export interface BundleMeta {
   createdAt: Date;
