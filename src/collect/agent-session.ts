@@ -29,6 +29,12 @@ export class AgentSession {
   private rejectInput!: (err: Error) => void;
   private readonly input = new Promise<string>((resolve, reject) => ((this.resolveInput = resolve), (this.rejectInput = reject)));
   private write: ((text: string) => void) | null = null;
+
+  constructor() {
+    // The engine may fail before it reads the input (a start that fails): not an unhandled rejection.
+    this.input.catch(() => undefined);
+  }
+
   private queued = '';
 
   /** What the engine drives: stdout in, the plan and later lines out. */
