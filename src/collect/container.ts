@@ -66,9 +66,21 @@ export async function probeInContainer(opts: DoctorOptions, deps: RunDeps, setup
     await running.catch(() => undefined);
     throw err;
   }
-  session.sendPlan(encodePlan(plan));
-  debug('plan sent: %d targets', plan.targets.length);
-  setup.onPlan(plan);
+  // A value the wire cannot carry (a proxy URL with a blank, from an env file) closes the
+  // agent's stdin instead: it ends with its facts only, and the checks still judge the
+  // values themselves (proxy.bad_url) from the facts and the environment.
+  let planText: string | null = null;
+  try {
+    planText = encodePlan(plan);
+  } catch (err) {
+    debug('plan not sent: %s', (err as Error).message);
+  }
+  if (planText === null) session.cancel(new Error('the plan cannot be sent'));
+  else {
+    session.sendPlan(planText);
+    debug('plan sent: %d targets', plan.targets.length);
+    setup.onPlan(plan);
+  }
 
   // 3. The probes run; each block may decide other jobs (stop them) and moves the spinner on.
   const stops = new Map<string, StopReason>();
