@@ -85,7 +85,7 @@ test.after(async (ctx) => {
   await ctx.lab?.stop();
 });
 
-test.after.each(async (ctx) => {
+test.after.each(loud('blame after each', async (ctx) => {
   dropRules(ctx);
   ctx.lab.dns.reset();
   // Other sessions may run a quick doctor on the shared engine at the same time: a leak of
@@ -97,7 +97,7 @@ test.after.each(async (ctx) => {
     await new Promise((r) => setTimeout(r, 1000));
   }
   assert.is(left, 0, 'a probe container was left behind');
-});
+}));
 
 const e2e = (name: string, fn: (ctx: Ctx) => Promise<void>, ms = 90_000): void => test(name, (ctx) => withTimeout(fn(ctx), ms, name));
 

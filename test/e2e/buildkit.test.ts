@@ -106,12 +106,12 @@ test.before.each(async (ctx) => {
   ctx.images = await imageIds();
 });
 
-test.after.each(async (ctx) => {
+test.after.each(loud('buildkit after each', async (ctx) => {
   assert.is(await ourContainers(), 0, 'a probe container was left behind');
   assert.equal(await imageIds(), ctx.images, "the run changed the engine's images");
   assert.equal(await ids(), ctx.records, "the run changed the engine's build cache records (made some and left them, or removed some of the user's)");
   assert.ok(ctx.records.includes(ctx.userCache), "the user's cache mount record is there");
-});
+}));
 
 test.after(async (ctx) => {
   await ctx.lab?.stop();

@@ -43,10 +43,10 @@ test.after(async (ctx) => {
   await ctx.lab?.stop();
   if (ctx.dir) rmSync(ctx.dir, { recursive: true, force: true });
 });
-test.after.each(async () => {
+test.after.each(loud('ci after each', async () => {
   const left = await docker().listContainers({ all: true, filters: { label: [`${LABEL_TOOL}=gomod-doctor`] } });
   assert.is(left.length, 0, 'a probe container was left behind');
-});
+}));
 
 /** A repository as a team would have it: a Dockerfile and the committed config pointing at its network. */
 function repository(lab: Lab, dir: string, name: string, extraProbe: string | null): string {

@@ -27,11 +27,11 @@ test.after(async (ctx) => {
   await ctx.lab?.stop();
 });
 
-test.after.each(async (ctx) => {
+test.after.each(loud('deadline after each', async (ctx) => {
   ctx.lab.dns.reset();
   const list = await docker().listContainers({ all: true, filters: { label: [`${LABEL_TOOL}=gomod-doctor`] } });
   assert.is(list.length, 0, 'a probe container was left behind');
-});
+}));
 
 /** Nothing ran into a bound the answer did not need: no hung fetch, no row the deadline cut. */
 function endedByAnswer(report: Report): void {

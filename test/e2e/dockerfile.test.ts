@@ -63,10 +63,10 @@ test.after(async (ctx) => {
   if (ctx.dir) rmSync(ctx.dir, { recursive: true, force: true });
 });
 
-test.after.each(async (ctx) => {
+test.after.each(loud('dockerfile after each', async (ctx) => {
   assert.is(await ourContainers(), 0, 'a probe container was left behind');
   assert.is(await imageCount(), ctx.images, 'the run changed the engine\'s images');
-});
+}));
 
 const MULTI_STAGE = (gosumdb: string) => `# syntax=docker/dockerfile:1
 ARG BASE_IMAGE=gomod-doctor-fixture/gobuilder-app

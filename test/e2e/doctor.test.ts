@@ -37,9 +37,9 @@ test.after(async (ctx) => {
   await ctx.lab?.stop();
 });
 
-test.after.each(async () => {
+test.after.each(loud('doctor after each', async () => {
   assert.is(await leftovers(), 0, 'a probe container was left behind');
-});
+}));
 
 test('healthy: every default target passes DNS, TCP, TLS and the proxy protocol request', async ({ lab, base }) => {
   lab.requests.length = 0;

@@ -43,9 +43,9 @@ test.after(async (ctx) => {
   for (const tag of perLabImages) await docker().getImage(tag).remove({ force: true }).catch(() => undefined);
 });
 
-test.after.each(async () => {
+test.after.each(loud('environment after each', async () => {
   assert.is(await leftovers(), 0, 'a probe container was left behind');
-});
+}));
 
 /** Every secret any scenario hands in: no run may print one, whatever it is testing. */
 const SECRETS = [PROXY_PASSWORD, GIT_HTTP_PASSWORD, 'wrong-pass-123'];

@@ -44,9 +44,9 @@ test.after(async (ctx) => {
   await ctx.lab?.stop();
   if (ctx.dir) rmSync(ctx.dir, { recursive: true, force: true });
 });
-test.after.each(async () => {
+test.after.each(loud('faults after each', async () => {
   assert.is((await ours()).length, 0, 'a probe container was left behind');
-});
+}));
 
 test('garbled and huge tool output in the image: clear rows in bounded time, no escape sequence reaches the terminal', async ({ lab }) => {
   const image = await ensureDerivedImage('gomod-doctor-fixture/busybox-garbled:1', GARBLED_TOOLS);

@@ -25,10 +25,10 @@ test.after(async (ctx) => {
   await ctx.lab?.stop();
 });
 
-test.after.each(async () => {
+test.after.each(loud('fetch after each', async () => {
   const list = await docker().listContainers({ all: true, filters: { label: [`${LABEL_TOOL}=gomod-doctor`] } });
   assert.is(list.length, 0, 'a probe container was left behind');
-});
+}));
 
 const fetchRow = (report: Report, target: string) => row(report, 'e2e.fetch', target);
 

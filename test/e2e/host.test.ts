@@ -31,10 +31,10 @@ test.after(async (ctx) => {
   await ctx.lab?.stop();
 });
 
-test.after.each(async () => {
+test.after.each(loud('host after each', async () => {
   const list = await docker().listContainers({ all: true, filters: { label: [`${LABEL_TOOL}=gomod-doctor`] } });
   assert.is(list.length, 0, 'a probe container was left behind');
-});
+}));
 
 test('the host resolves the proxy, the container does not: the verdict gives the host\'s resolver as the fix', async ({ lab, gosumdb }) => {
   const r = await runJson(['--image', GOBUILDER_TAG, '--dns', lab.blackhole, '--ca-cert', lab.caFile, '--no-default-targets', '--timeout', T, ...gosumdb, '-e', 'GOPROXY=https://proxy.golang.org'], { hostDns: lab.gateway });

@@ -67,9 +67,9 @@ test.after(async (ctx) => {
   await ctx.lab?.stop();
   if (ctx.dir) rmSync(ctx.dir, { recursive: true, force: true });
 });
-test.after.each(async () => {
+test.after.each(loud('reliability after each', async () => {
   assert.is((await ours()).length, 0, 'a probe container was left behind');
-});
+}));
 
 test('killed at each stage: SIGINT/SIGTERM remove the container themselves; SIGKILL leftovers go with the next run, and nothing else does', async ({ lab }) => {
   // Not ours, and ours but alive and recent: the sweep must leave both.

@@ -26,10 +26,10 @@ test.before(loud('terminal', async (ctx) => {
 test.after(async (ctx) => {
   await ctx.lab?.stop();
 });
-test.after.each(async () => {
+test.after.each(loud('terminal after each', async () => {
   const left = await docker().listContainers({ all: true, filters: { label: [`${LABEL_TOOL}=gomod-doctor`] } });
   assert.is(left.length, 0, 'a probe container was left behind');
-});
+}));
 
 const lines = (screen: string) => screen.split('\n');
 const squash = (s: string) => s.replace(/\s+/g, '');

@@ -10,15 +10,17 @@ export function withTimeout<T>(p: Promise<T>, ms: number, label: string): Promis
 }
 
 /**
- * uvu drops an error thrown by a `before` hook (its runner returns from a `finally`): the
- * suite shows (0 / N) and nothing else. Wrap the hook to print the error to stderr first.
+ * uvu drops an error thrown by a `before` hook, and by an `after.each` hook that runs after
+ * a failed test (its runner returns from a `finally`): the suite shows (K / N), the failed
+ * test's own error is lost, and the rest of the suite never runs. Wrap the hook to print the
+ * error to stderr first.
  */
 export function loud<C>(suiteName: string, hook: (ctx: C) => Promise<void>): (ctx: C) => Promise<void> {
   return async (ctx) => {
     try {
       await hook(ctx);
     } catch (err) {
-      process.stderr.write(`${suiteName}: the before hook failed: ${(err as Error).stack ?? String(err)}\n`);
+      process.stderr.write(`${suiteName}: the hook failed: ${(err as Error).stack ?? String(err)}\n`);
       throw err;
     }
   };
