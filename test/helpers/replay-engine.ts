@@ -4,11 +4,14 @@
  * the conversation, and the recorded host-probe answer. No engine, no network, no labs:
  * the whole pipeline `run(io)` from argv to the rendered report, in milliseconds.
  */
-import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from '../../src/cli/args.js';
+import { VERSION } from '../../src/cli/assets.js';
 import { run } from '../../src/cli/main.js';
+import { collectEvidence, type RunOutcome } from '../../src/runner/run.js';
 import type { AgentConversation, AgentRunResult, AgentSpec, BuildProbeResult, Engine, EngineInfo, ImageConfig, PullProgress } from '../../src/engine/types.js';
 import { EngineUnavailable, ImageMissing, ProbeFailed, UsageError } from '../../src/errors.js';
 import type { probeHost } from '../../src/host/probe.js';
@@ -210,6 +213,26 @@ export async function replayRun(rec: Recording, opts: { argv?: (argv: string[]) 
       report = null;
     }
     return { exitCode, stdout: stdout.text(), stderr: stderr.text(), engine, hostAsked: host.asked, report };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The Evidence a recording gives, through collectEvidence over the replay engine (argv →
+ * options as the CLI parses them). Not for Dockerfile recordings: their stage is resolved in main.ts.
+ */
+export async function replayEvidence(rec: Recording): Promise<RunOutcome & { replay: ReplayEngine }> {
+  if (rec.argv.includes('-f') || rec.argv.includes('--dockerfile')) throw new Error(`replayEvidence: ${rec.scenario} is a Dockerfile run; use replayRun`);
+  const dir = mkdtempSync(join(tmpdir(), 'gmd-replay-'));
+  try {
+    const argv = materialize(rec.argv, rec.files, dir);
+    const env = { ...REPLAY_BASE_ENV, DOCKER_HOST: NO_ENGINE_HOST, HOME: dir, ...Object.fromEntries(Object.entries(rec.env).map(([k, v]) => [k, v.replaceAll('$FILES', dir)])) };
+    const parsed = parseArgs(argv, { env, readFile: (p) => readFileSync(p, 'utf8'), cwd: process.cwd(), exists: existsSync }, VERSION);
+    if (parsed.kind !== 'run') throw new Error(`replayEvidence: ${rec.scenario} is not a run (${parsed.kind})`);
+    const engine = new ReplayEngine(rec);
+    const deps = { engine, hostEnv: env, hostProbe: replayHostProbe(rec).probe, agentScript: '', progress: () => undefined, now: () => Date.now(), runId: 'replay' };
+    return { ...(await collectEvidence(parsed.options, deps, null)), replay: engine };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
