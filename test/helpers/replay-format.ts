@@ -4,7 +4,14 @@
  * test/replay/record.ts; read by test/helpers/replay-engine.ts.
  */
 import type { AgentRunResult, EngineInfo, ImageConfig, PullProgress } from '../../src/engine/types.js';
-import type { EngineEvidence, HostEvidence, PlannedTarget } from '../../src/model.js';
+import type { CheckResult, EngineEvidence, HostEvidence, PlannedTarget, Report } from '../../src/model.js';
+
+export type RecordedRow = Pick<CheckResult, 'id' | 'target' | 'status' | 'cause' | 'explainedBy'>;
+
+/** A report's rows by code: what a replay is compared with. */
+export function rowsOf(report: Pick<Report, 'checks'>): RecordedRow[] {
+  return report.checks.map((c) => ({ id: c.id, target: c.target, status: c.status, cause: c.cause, ...(c.explainedBy ? { explainedBy: c.explainedBy } : {}) }));
+}
 
 /** An error an engine call threw: replayed as the same DoctorError class. */
 export interface RecordedError {
@@ -63,6 +70,6 @@ export interface Recording {
   };
   /** The host side of the comparison: what it was asked about and what it answered. */
   hostProbe: Array<{ input: { targets: PlannedTarget[]; timeoutMs: number; extraCa: boolean; addHosts: string[] }; answer: Answer<Omit<HostEvidence, 'networkMtu' | 'networkName'>> }>;
-  /** What the recorded run printed and returned (the compact report, or JSON under --json). */
-  outcome: { exitCode: number; stdout: string; stderr: string; durationMs: number };
+  /** What the recorded run returned and reported: its rows by code, and the summary (the JSON report, digested). */
+  outcome: { exitCode: number; stderr: string; durationMs: number; rows: RecordedRow[]; summary: Report['summary'] | null };
 }

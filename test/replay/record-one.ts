@@ -12,7 +12,8 @@ import { run } from '../../src/cli/main.js';
 import { DockerEngine } from '../../src/engine/docker.js';
 import { nodeEndpointIo, resolveEndpoint } from '../../src/engine/endpoint.js';
 import { materialize, memoryStream, REPLAY_BASE_ENV } from '../helpers/replay-engine.js';
-import type { Recording } from '../helpers/replay-format.js';
+import { rowsOf, type Recording } from '../helpers/replay-format.js';
+import type { Report } from '../../src/model.js';
 import { RecordingEngine, recordingHostProbe } from './recording-engine.js';
 
 export interface RecordSpec {
@@ -36,6 +37,12 @@ try {
   const stderr = memoryStream();
   const t0 = Date.now();
   const exitCode = await run({ argv: materialize(spec.argv, spec.files, dir), env, stdout: stdout.stream, stderr: stderr.stream, engine, hostProbe: recordingHostProbe(hostProbe) });
+  let report: Report | null = null;
+  try {
+    report = JSON.parse(stdout.text()) as Report;
+  } catch {
+    process.stderr.write(`${spec.scenario}: the run printed no JSON report:\n${stdout.text().slice(0, 2000)}\n`);
+  }
   const recording: Recording = {
     scenario: spec.scenario,
     description: spec.description,
@@ -45,7 +52,7 @@ try {
     files: spec.files,
     engine: engine.log,
     hostProbe,
-    outcome: { exitCode, stdout: stdout.text(), stderr: stderr.text(), durationMs: Date.now() - t0 },
+    outcome: { exitCode, stderr: stderr.text(), durationMs: Date.now() - t0, rows: report ? rowsOf(report) : [], summary: report?.summary ?? null },
   };
   writeFileSync(spec.out, `${JSON.stringify(recording, null, 1)}\n`);
   process.stderr.write(`${spec.scenario}: exit ${exitCode}, ${recording.engine.runAgent[0]?.stdout.length ?? 0} stdout chunks, ${Date.now() - t0} ms\n`);

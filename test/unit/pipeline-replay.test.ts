@@ -6,14 +6,15 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { CheckResult, Report } from '../../src/model.js';
-import { loadRecording, recordingNames, replayRun, type Recording } from '../helpers/replay-engine.js';
+import { loadRecording, recordingNames, replayRun } from '../helpers/replay-engine.js';
+import { type RecordedRow, rowsOf } from '../helpers/replay-format.js';
 
 const test = suite('pipeline replay');
 
 /** Recording temp dirs appear in targets (a Dockerfile's path): one name for them. */
 const norm = (s: string | null | undefined) => (s ?? '').replace(/\/tmp\/gmd-re(cord|play)-[A-Za-z0-9]+/g, '$FILES');
-const rows = (r: Report) => r.checks.map((c) => `${c.id}@${norm(c.target)} ${c.status} ${c.cause ?? '-'}`);
-const recorded = (rec: Recording) => JSON.parse(rec.outcome.stdout) as Report;
+const codes = (rows: RecordedRow[]) => rows.map((c) => `${c.id}@${norm(c.target)} ${c.status} ${c.cause ?? '-'}${c.explainedBy ? ` ← ${c.explainedBy.id}@${c.explainedBy.target}` : ''}`);
+const rows = (r: Report) => codes(rowsOf(r));
 const stops = (texts: string[]) => texts.join('').split('\n').filter((l) => l.startsWith('stop ')).sort();
 const withoutFormat = (argv: string[]) => argv.filter((a, i) => a !== '--format' && argv[i - 1] !== '--format');
 
@@ -33,9 +34,10 @@ async function replayJson(name: string) {
 for (const name of recordingNames()) {
   test(`${name}: the replayed run gives the recorded rows, verdict, plan, stop lines and exit code`, async () => {
     const { rec, report, exitCode, stderr, engine, hostAsked } = await replayJson(name);
-    const was = recorded(rec);
+    const was = { checks: rec.outcome.rows, summary: rec.outcome.summary! };
     assert.is(exitCode, rec.outcome.exitCode, stderr);
-    assert.equal(rows(report), rows(was));
+    assert.equal(rows(report), codes(was.checks));
+    assert.equal(report.summary.fix === null, was.summary.fix === null);
     assert.is(norm(report.summary.verdict), norm(was.summary.verdict));
     assert.is(report.summary.layer, was.summary.layer);
     assert.is(report.summary.cause, was.summary.cause);
@@ -132,7 +134,14 @@ test('proxy-refused: proxy-env.proxy unreachable, http.goproxy proxy_refused, fe
   assert.is(exitCode, 1);
   assert.is(row(report, 'proxy-env.proxy').cause, 'proxy.unreachable');
   assert.is(row(report, 'http.goproxy', 'proxy.golang.org').cause, 'http.proxy_refused');
-  assert.is(row(report, 'e2e.fetch', 'GOPROXY=').cause, 'e2e.proxy');
+  assert.is(row(report, 'e2e.fetch', 'direct alone').cause, 'e2e.proxy');
+  // The configured fetch fails through the proxy, or is stopped once the proxy's row has failed (whichever came first).
+  const fetch = row(report, 'e2e.fetch', 'GOPROXY=');
+  assert.is(fetch.status, 'fail');
+  if (fetch.cause === 'e2e.stopped') {
+    assert.is(fetch.explainedBy?.id, 'proxy-env.proxy');
+    assert.ok(stops(engine.stdin[0]!.slice(1)).includes('stop g2'));
+  } else assert.is(fetch.cause, 'e2e.proxy');
   assert.is(report.summary.layer, 'http');
   assert.is(report.summary.cause, 'http.proxy_refused');
   assert.ok(engine.specs[0]!.env.some((e) => e.startsWith('HTTPS_PROXY=')), '-e reaches the container');
@@ -189,7 +198,7 @@ test("dockerfile: the stage's base image, ENV GOPROXY and WORKDIR reach the cont
 test('the default (compact) format of the same runs: the exit code, the failing rows by id and target, the counts', async () => {
   for (const name of ['healthy', 'blackholed', 'tls-no-ca', 'nonroot-modcache']) {
     const rec = loadRecording(name);
-    const was = recorded(rec);
+    const was = { checks: rec.outcome.rows, summary: rec.outcome.summary! };
     const r = await replayRun(rec, { argv: withoutFormat });
     assert.is(r.exitCode, rec.outcome.exitCode, name);
     assert.is(r.report, null, 'not JSON');
