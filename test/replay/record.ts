@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resolvConfFor } from '../helpers/cli.js';
 import { ensureEngine } from '../helpers/engine.js';
-import { ensureDerivedImage, ensureFixtureImages, GOBUILDER_TAG } from '../helpers/fixtures.js';
+import { BUSYBOX_TAG, ensureDerivedImage, ensureFixtureImages, GOBUILDER_TAG } from '../helpers/fixtures.js';
 import { GIT_HOST, GIT_HTTP_PASSWORD, GIT_HTTP_USER, type Lab, startLab } from '../helpers/lab.js';
 import type { RecordSpec } from './record-one.js';
 
@@ -74,6 +74,13 @@ function scenarios(lab: Lab): Scenario[] {
       files: { 'good.netrc': netrc(GIT_HTTP_PASSWORD) },
       hostDns: 'none',
     },
+    {
+      name: 'goproxy-502-comma',
+      description: 'GOPROXY lists a proxy answering 502 before a working one, joined by ",": the go command does not fall through',
+      argv: ['--image', GOBUILDER_TAG, ...trusted, '--no-default-targets', '--timeout', T, '-e', 'GOPROXY=https://proxy.golang.org/status/502,https://goproxy.cn'],
+      hostDns: 'lab',
+    },
+    { name: 'busybox', description: 'a busybox image: nslookup, nc and wget; no TLS tool to verify with, no go command', argv: ['--image', BUSYBOX_TAG, ...trusted, ...labGoproxy], hostDns: 'lab' },
     {
       name: 'host-same-failure',
       description: 'the module proxy\'s name is NXDOMAIN for the container and for the host alike: the host\'s problem',

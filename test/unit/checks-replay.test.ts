@@ -12,7 +12,7 @@ import type { CheckResult, Evidence, TargetEvidence } from '../../src/model.js';
 import { buildReport } from '../../src/runner/report.js';
 import { loadRecording, replayEvidence } from '../helpers/replay-engine.js';
 
-const NAMES = ['healthy', 'dns-silent', 'blackholed', 'tls-no-ca', 'tls-ca-cert', 'proxy-missing', 'proxy-refused', 'nonroot-modcache', 'private-auth-failed', 'private-auth-ok', 'host-same-failure'] as const;
+const NAMES = ['healthy', 'dns-silent', 'blackholed', 'tls-no-ca', 'tls-ca-cert', 'proxy-missing', 'proxy-refused', 'nonroot-modcache', 'private-auth-failed', 'private-auth-ok', 'host-same-failure', 'goproxy-502-comma', 'busybox'] as const;
 type Name = (typeof NAMES)[number];
 
 const evidence = new Map<Name, Evidence>();
@@ -152,6 +152,21 @@ test('e2e.sumdb and e2e.throughput: pass (healthy); the checksum database unavai
   assert.is(zip.cause, 'e2e.transfer_failed');
 });
 
+test('e2e.fallthrough and e2e.recommend: pass (healthy); a 502 before "," does not fall through, a faster list is recommended (goproxy-502-comma)', () => {
+  assert.is(imageRow('e2e.fallthrough', 'healthy', 'GOPROXY=').status, 'pass');
+  const ft = imageRow('e2e.fallthrough', 'goproxy-502-comma', 'GOPROXY=');
+  assert.equal([ft.status, ft.cause], ['fail', 'e2e.no_fallthrough']);
+  assert.ok(ft.fix);
+  assert.is(imageRow('e2e.recommend', 'healthy', 'GOPROXY').status, 'pass');
+  const rec = imageRow('e2e.recommend', 'goproxy-502-comma', 'GOPROXY');
+  assert.equal([rec.status, rec.cause], ['warn', 'e2e.faster_proxy']);
+});
+
+test('http.goproxy: a 502 from the module proxy fails http.status (goproxy-502-comma)', () => {
+  const h = evaluate('http.goproxy', 'goproxy-502-comma', 'proxy.golang.org');
+  assert.equal([h.status, h.cause], ['fail', 'http.status']);
+});
+
 // --- host vs container ---------------------------------------------------------------------
 
 test('host.compare: passes when both sides work (healthy); dns_differs, proxy_differs, same_failure from the recordings', () => {
@@ -210,6 +225,12 @@ test('runChecks: a target only the built-in list names warns instead of failing,
   assert.equal(tcp.explainedBy, { id: 'dns.resolve', target: 'goproxy.cn' });
 });
 
+test('runChecks: a tool-missing skip does not cascade: with no TLS tool the HTTP row still runs (busybox)', () => {
+  const rows = runChecks(ev('busybox'));
+  assert.equal([rowOf(rows, 'tls.handshake', 'proxy.golang.org').status, rowOf(rows, 'tls.handshake', 'proxy.golang.org').cause], ['skip', 'tool.missing']);
+  assert.is(rowOf(rows, 'http.goproxy', 'proxy.golang.org').status, 'pass');
+});
+
 test('runChecks: every row passes its prerequisites when the chain works (healthy); an unmeasured step is a skip without a cause', () => {
   const rows = runChecks(ev('healthy'));
   assert.not.ok(rows.some((r) => r.cause === 'prereq.failed'));
@@ -245,6 +266,8 @@ test('verdict: the layer and cause of every recording; none for the healthy ones
     'nonroot-modcache': ['fs', 'fs.not_writable'],
     'private-auth-failed': ['auth', 'auth.failed'],
     'host-same-failure': ['dns', 'host.same_failure'],
+    'goproxy-502-comma': ['http', 'host.same_failure'],
+    busybox: [null, null],
   };
   for (const name of NAMES) {
     const v = verdict(runChecks(ev(name)), ev(name));

@@ -53,7 +53,7 @@ for (const name of recordingNames()) {
 
 test('every recording names its scenario and was made with the JSON format', () => {
   const names = recordingNames();
-  for (const want of ['healthy', 'dns-silent', 'blackholed', 'tls-no-ca', 'tls-ca-cert', 'proxy-missing', 'proxy-refused', 'nonroot-modcache', 'private-auth-failed', 'private-auth-ok', 'host-same-failure', 'dockerfile']) assert.ok(names.includes(want), want);
+  for (const want of ['healthy', 'dns-silent', 'blackholed', 'tls-no-ca', 'tls-ca-cert', 'proxy-missing', 'proxy-refused', 'nonroot-modcache', 'private-auth-failed', 'private-auth-ok', 'host-same-failure', 'dockerfile', 'goproxy-502-comma', 'busybox']) assert.ok(names.includes(want), want);
   for (const name of names) assert.ok(loadRecording(name).argv.join(' ').endsWith('--format json'), name);
 });
 
@@ -181,6 +181,27 @@ test('host-same-failure: NXDOMAIN on both sides, host.same_failure decides the v
   assert.is(h.evidence.step, 'dns');
   assert.is(report.summary.cause, 'host.same_failure');
   assert.ok(report.summary.basedOn.includes('host.compare@proxy.golang.org'));
+});
+
+test('goproxy-502-comma: a 502 before "," does not fall through; the verdict names the http layer and a faster list', async () => {
+  const { report, exitCode } = await replayJson('goproxy-502-comma');
+  assert.is(exitCode, 1);
+  assert.is(row(report, 'http.goproxy', '/status/502/').cause, 'http.status');
+  assert.is(row(report, 'go-env.goproxy').cause, 'go.goproxy_comma');
+  assert.is(row(report, 'e2e.fetch', 'GOPROXY=').cause, 'e2e.server_error');
+  assert.is(row(report, 'e2e.fallthrough').cause, 'e2e.no_fallthrough');
+  assert.is(row(report, 'e2e.recommend').cause, 'e2e.faster_proxy');
+  assert.is(report.summary.layer, 'http');
+});
+
+test('busybox: no TLS tool is a skip that does not cascade (the HTTP row still runs), no go command a warning, exit 0', async () => {
+  const { report, exitCode } = await replayJson('busybox');
+  assert.is(exitCode, 0);
+  const tls = row(report, 'tls.handshake', 'proxy.golang.org');
+  assert.equal([tls.status, tls.cause], ['skip', 'tool.missing']);
+  assert.is(row(report, 'http.goproxy', 'proxy.golang.org').status, 'pass');
+  assert.equal([row(report, 'go-env.go').status, row(report, 'go-env.go').cause], ['warn', 'go.missing']);
+  assert.is(row(report, 'e2e.fetch', 'GOPROXY=').cause, 'tool.missing');
 });
 
 test("dockerfile: the stage's base image, ENV GOPROXY and WORKDIR reach the container; the report names the stage", async () => {
