@@ -5,7 +5,7 @@
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { CheckResult, Report } from '../../src/model.js';
+import { type CheckResult, ExitCode, type Report } from '../../src/model.js';
 import { loadRecording, recordingNames, replayRun } from '../helpers/replay-engine.js';
 import { type RecordedRow, rowsOf } from '../helpers/replay-format.js';
 
@@ -214,6 +214,47 @@ test("dockerfile: the stage's base image, ENV GOPROXY and WORKDIR reach the cont
   assert.is(engine.specs[0]!.workingDir, '/src');
   assert.ok(engine.specs[0]!.env.includes('GOPROXY=https://goproxy.cn,direct'));
   assert.is(report.checks.filter((c) => c.category === 'host').length, 0, '--no-host');
+});
+
+// Derived from the recordings: the same runs with one outside answer changed.
+
+test('the agent killed before it finished (its output cut before @gmd done, exit 137): exit 3, one line, no rows', async () => {
+  const rec = loadRecording('healthy');
+  const agent = rec.engine.runAgent[0]!;
+  const cut = agent.stdout.slice(0, agent.stdout.findIndex((c) => c.afterInput > 0) + 3);
+  const r = await replayRun({ ...rec, engine: { ...rec.engine, runAgent: [{ ...agent, stdout: cut, result: { value: { exitCode: 137, stderrTail: '', timedOut: false, containerId: 'c' } } }] } });
+  assert.is(r.exitCode, ExitCode.CannotProbe);
+  assert.is(r.stdout, '');
+  assert.match(r.stderr, /^gomod-doctor: .*exit 137/);
+  assert.is(r.stderr.trim().split('\n').length, 2, 'the message and its hint');
+});
+
+test('the agent never reports (no facts before the deadline): exit 3', async () => {
+  const rec = loadRecording('healthy');
+  const agent = rec.engine.runAgent[0]!;
+  const r = await replayRun({ ...rec, engine: { ...rec.engine, runAgent: [{ ...agent, stdout: [], result: { value: { exitCode: null, stderrTail: '', timedOut: true, containerId: 'c' } } }] } });
+  assert.is(r.exitCode, ExitCode.CannotProbe);
+  assert.equal(r.engine.stdin[0], [], 'no plan without facts');
+});
+
+test('the engine does not answer: exit 3 before any container', async () => {
+  const rec = loadRecording('healthy');
+  const r = await replayRun({ ...rec, engine: { ...rec.engine, info: { error: { name: 'EngineUnavailable', message: 'cannot reach the Docker engine at unix:///var/run/docker.sock' } } } });
+  assert.is(r.exitCode, ExitCode.CannotProbe);
+  assert.equal(r.engine.specs, []);
+});
+
+test('--image that cannot be pulled: exit 3; a Dockerfile base image that cannot be pulled: engine.pull fails, exit 1, no container', async () => {
+  const missing = { name: 'ImageMissing', message: 'image gomod-doctor-fixture/gobuilder:bookworm could not be pulled: pull access denied' };
+  const image = loadRecording('healthy');
+  const a = await replayRun({ ...image, engine: { ...image.engine, ensureImage: image.engine.ensureImage.map((e) => ({ ...e, answer: { error: missing } })) } });
+  assert.is(a.exitCode, ExitCode.CannotProbe);
+  const df = loadRecording('dockerfile');
+  const b = await replayRun({ ...df, engine: { ...df.engine, ensureImage: df.engine.ensureImage.map((e) => ({ ...e, answer: { error: missing } })) } });
+  assert.is(b.exitCode, ExitCode.CheckFailed);
+  assert.equal(b.engine.specs, []);
+  assert.is(row(b.report!, 'engine.pull').status, 'fail');
+  assert.ok(b.report!.checks.every((c) => c.category === 'engine' || c.category === 'build'), rows(b.report!).join(', '));
 });
 
 test('the default (compact) format of the same runs: the exit code, the failing rows by id and target, the counts', async () => {
