@@ -216,6 +216,15 @@ test("dockerfile: the stage's base image, ENV GOPROXY and WORKDIR reach the cont
   assert.is(report.checks.filter((c) => c.category === 'host').length, 0, '--no-host');
 });
 
+test('--skip host over the healthy run: the host side is never asked, no host rows, the same exit code', async () => {
+  const rec = loadRecording('healthy');
+  const r = await replayRun(rec, { argv: (a) => [...a, '--skip', 'host'] });
+  assert.is(r.exitCode, 0);
+  assert.is(r.hostAsked.length, 0);
+  assert.not.ok(r.report!.checks.some((c) => c.category === 'host'));
+  assert.is(r.engine.stdin[0]![0], rec.engine.runAgent[0]!.stdin[0]!.text, 'the same plan');
+});
+
 // Derived from the recordings: the same runs with one outside answer changed.
 
 test('the agent killed before it finished (its output cut before @gmd done, exit 137): exit 3, one line, no rows', async () => {
