@@ -84,7 +84,7 @@ export class ReplayEngine implements Engine {
 
   constructor(
     private readonly rec: Recording,
-    /** How long to wait for a stop line the recorded run had written before its next output. */
+    /** How long to wait for the plan, or a stop line, that the recorded run had written before its next output. */
     private readonly stopWaitMs = 2000,
   ) {
     const e = rec.engine;
