@@ -104,6 +104,13 @@ function scenarios(lab: Lab): Scenario[] {
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2);
+  const known = scenarios({ gateway: '0.0.0.0', blackhole: '0.0.0.0', ports: {}, sumdb: {}, git: {} } as Lab).map((s) => s.name);
+  const unknown = only.filter((n) => !known.includes(n));
+  if (unknown.length) {
+    process.stderr.write(`record:replays: no such scenario: ${unknown.join(', ')} (known: ${known.join(', ')})\n`);
+    process.exitCode = 2;
+    return;
+  }
   await ensureEngine();
   await ensureFixtureImages();
   await ensureDerivedImage(NONROOT_TAG, NONROOT_GO);
