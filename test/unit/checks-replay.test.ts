@@ -127,15 +127,17 @@ test('proxy-env.proxy: the dead proxy fails proxy.unreachable (proxy-refused); n
 
 // --- the go command's own rows -----------------------------------------------------------
 
-test('e2e.fetch: passes (healthy), stopped by the deciding row (blackholed), fails through the proxy (proxy-refused)', () => {
+test('e2e.fetch: passes (healthy), stopped by the deciding row (blackholed), fails with the proxy\'s 502 (goproxy-502-comma)', () => {
   assert.is(imageRow('e2e.fetch', 'healthy', 'GOPROXY=').status, 'pass');
   const stopped = imageRow('e2e.fetch', 'blackholed', 'GOPROXY=');
   assert.is(stopped.status, 'fail');
   assert.is(stopped.cause, 'e2e.stopped');
   assert.equal(stopped.explainedBy, { id: 'tcp.connect', target: 'proxy.golang.org:443' });
-  const proxy = imageRow('e2e.fetch', 'proxy-refused', 'direct alone');
-  assert.is(proxy.status, 'warn', 'one entry on its own only warns');
-  assert.is(proxy.cause, 'e2e.proxy');
+  const failed = imageRow('e2e.fetch', 'goproxy-502-comma', 'GOPROXY=');
+  assert.equal([failed.status, failed.cause], ['fail', 'e2e.server_error']);
+  assert.ok(failed.fix);
+  const alone = imageRow('e2e.fetch', 'goproxy-502-comma', '/status/502 alone');
+  assert.equal([alone.status, alone.cause], ['warn', 'e2e.server_error'], 'one entry on its own only warns');
 });
 
 test('e2e.sumdb and e2e.throughput: pass (healthy); the checksum database unavailable and the zip failed (tls-no-ca)', () => {
