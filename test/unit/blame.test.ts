@@ -11,9 +11,9 @@ import { runChecks } from '../../checks/index.js';
 import { verdict } from '../../checks/verdict.js';
 import { parseFetch, parseTls } from '../../src/agent/parse.js';
 import type { Block } from '../../src/agent/wire.js';
+import { evidence as baseEvidence } from '../helpers/evidence.js';
 import type {
   CheckResult,
-  CredentialFacts,
   DnsEvidence,
   Evidence,
   FetchEvidence,
@@ -29,7 +29,6 @@ import type {
 const NS = '192.0.2.53';
 const GW = '192.0.2.1';
 const URL_LIST = 'https://proxy.golang.org/rsc.io/quote/@v/list';
-const NO_CREDS: CredentialFacts = { netrcMachines: null, netrcDefault: false, credentialHelpers: [], insteadOf: [], sshKeys: [], knownHostsFile: false, sshAgent: false, handedNetrc: false, handedSshKey: false };
 
 const fx = (name: string) => readFileSync(new URL(`../fixtures/unit/${name}`, import.meta.url), 'utf8').split('\n').filter(Boolean);
 const block = (id: string, kv: Array<[string, string | number]>, raw: string[]): Block => ({ id, kv: kv.map(([k, v]) => [k, String(v)]), raw, body: [], truncated: false });
@@ -77,22 +76,17 @@ function transfer(over: Partial<TransferEvidence> = {}): TransferEvidence {
 
 function evidence(over: { targets?: TargetEvidence[]; host?: HostEvidence | null; fetches?: FetchEvidence[]; transfers?: TransferEvidence[]; tools?: Evidence['facts']['tools']; dns?: string[]; goEnv?: Record<string, string> | null } = {}): Evidence {
   const tools = over.tools ?? { go: '/usr/local/go/bin/go', curl: '/usr/bin/curl', openssl: '/usr/bin/openssl', bash: '/bin/bash', getent: '/usr/bin/getent' };
-  return {
+  const goEnv = over.goEnv === undefined ? (tools.go ? { GOPROXY: 'https://proxy.golang.org', GOSUMDB: 'sum.golang.org', GOVERSION: 'go1.19.8' } : null) : over.goEnv;
+  return baseEvidence({
     image: 'gobuilder',
-    engine: { endpoint: 'unix:///var/run/docker.sock', version: '20.10.24', apiVersion: '1.41' },
-    user: 'root',
-    facts: {
-      uid: 0, gid: 0, userName: 'root', home: '/root', clockMs: null, hostClockMs: null, tools, clockSource: null, os: 'debian', caBundle: '/etc/ssl/certs/ca-certificates.crt',
-      resolvConf: { nameservers: [NS], search: [], options: [], present: true }, hostsFile: '',
-      goEnv: over.goEnv === undefined ? (tools.go ? { GOPROXY: 'https://proxy.golang.org', GOSUMDB: 'sum.golang.org', GOVERSION: 'go1.19.8' } : null) : over.goEnv,
-      goEnvError: null, credentials: NO_CREDS,
-    },
+    nameservers: [NS],
+    facts: { tools, caBundle: '/etc/ssl/certs/ca-certificates.crt', goEnv },
     targets: over.targets ?? [chain()],
-    paths: [], repos: [], fetches: over.fetches ?? [], sumdb: [], transfers: over.transfers ?? [],
+    fetches: over.fetches ?? [],
+    transfers: over.transfers ?? [],
     host: over.host === undefined ? hostSide() : over.host,
-    env: [],
-    context: { network: null, dns: over.dns ?? [NS], addHosts: [], extraCa: false, timeoutMs: 2000, gomod: null, privateRepos: [], dockerConfig: null, canary: 'rsc.io/quote@v1.5.2' },
-  };
+    context: { dns: over.dns ?? [NS] },
+  });
 }
 
 const at = (rows: CheckResult[], id: string, target?: string) => {

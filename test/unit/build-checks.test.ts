@@ -6,6 +6,7 @@ import * as assert from 'uvu/assert';
 import { buildLint, buildStage } from '../../checks/build.js';
 import { resolveStage } from '../../src/dockerfile/stage.js';
 import type { DockerfileEvidence, Evidence, FsEvidence } from '../../src/model.js';
+import { evidence as baseEvidence } from '../helpers/evidence.js';
 
 const DOCKERFILE = `ARG GO_VERSION=1.22
 FROM golang:\${GO_VERSION}-alpine AS base
@@ -44,9 +45,9 @@ function fsEntry(variable: string, path: string, writable: boolean): FsEvidence 
   };
 }
 
-/** The little of Evidence these checks read: the stage, and the probe's cache write tests. */
+/** Evidence with the stage and the probe's cache write tests: what these checks read. */
 function evidence(build: DockerfileEvidence | null | undefined, paths: FsEvidence[] = []): Evidence {
-  return { build, paths } as unknown as Evidence;
+  return baseEvidence({ build, paths });
 }
 
 // ---------------------------------------------------------------------------

@@ -6,7 +6,8 @@ import * as assert from 'uvu/assert';
 import { buildDifferences, compareBuildStep } from '../../checks/build-step.js';
 import { contextFilter } from '../../src/engine/build-context.js';
 import { BuildStream } from '../../src/engine/build-classic.js';
-import type { BuildStepEvidence, CheckResult, Evidence } from '../../src/model.js';
+import type { BuildStepEvidence, CheckResult, Evidence, ImageFacts } from '../../src/model.js';
+import { evidence as baseEvidence } from '../helpers/evidence.js';
 import { probeDockerfile } from '../../src/collect/build-step.js';
 
 const Stream = suite('BuildStream: the classic builder progress stream');
@@ -94,19 +95,16 @@ function rowOf(id: string, target: string, status: CheckResult['status'], cause:
   return { id, category: id.split('.')[0] as CheckResult['category'], target, status, ms: 12, summary: `${id} ${status}`, cause, evidence: {}, fix: status === 'fail' ? `fix ${id}` : null };
 }
 
-const noCreds = { netrcMachines: null, netrcDefault: false, credentialHelpers: [], insteadOf: [], sshKeys: [], knownHostsFile: false, sshAgent: false, handedNetrc: false, handedSshKey: false };
-
-function side(env: Array<[string, string, string?]>, over: Record<string, unknown> = {}) {
+/** A side (the container's or the build step's): app with the stage's variables, GOPROXY from go env. */
+function side(env: Array<[string, string, string?]>, over: Partial<ImageFacts> = {}): Evidence {
   return {
+    ...baseEvidence({ user: 'app', nameservers: ['127.0.0.11'], facts: { uid: 1000, goEnv: { GOPROXY: 'https://proxy.golang.org,direct' }, ...over } }),
     env: env.map(([name, value, origin]) => ({ name, value, source: origin === '-e' ? ('flag' as const) : ('dockerfile' as const), ...(origin && origin !== '-e' ? { origin } : {}) })),
-    facts: { uid: 1000, goEnv: { GOPROXY: 'https://proxy.golang.org,direct' }, resolvConf: { nameservers: ['127.0.0.11'] }, credentials: noCreds, ...over },
-    context: { dns: [], extraCa: false, privateRepos: [] },
-    user: 'app',
   };
 }
 
-function evidenceWith(run: ReturnType<typeof side>, build: ReturnType<typeof side> | null, error: BuildStepEvidence['error'] = null): Evidence {
-  return { ...run, buildStep: { builder: 'classic', ms: 2100, evidence: build, error } } as unknown as Evidence;
+function evidenceWith(run: Evidence, build: Evidence | null, error: BuildStepEvidence['error'] = null): Evidence {
+  return { ...run, buildStep: { builder: 'classic', ms: 2100, evidence: build, error } };
 }
 
 Compare('same outcomes: one pass row saying how many checks agree', () => {
@@ -134,18 +132,16 @@ Compare('works in a container, fails in the build: names the check, the missing 
 });
 
 Compare('reasons of their own kind only: the resolver for DNS rows, trust for TLS rows, go env -w for the GOPROXY the go command sees', () => {
-  const run = side([], {});
-  (run.context as { dns: string[] }).dns = ['10.0.0.2'];
-  (run.context as { extraCa: boolean }).extraCa = true;
-  run.facts.resolvConf = { nameservers: ['10.0.0.2'] };
+  const container = side([], {});
+  const run: Evidence = { ...container, context: { ...container.context, dns: ['10.0.0.2'], extraCa: true }, facts: { ...container.facts, resolvConf: { ...container.facts.resolvConf, nameservers: ['10.0.0.2'] } } };
   const build = side([], { goEnv: { GOPROXY: 'off' } });
-  const dnsOnly = buildDifferences(run as unknown as Evidence, build as never, [rowOf('dns.resolve', 'proxy.golang.org', 'fail', 'dns.timeout')]);
+  const dnsOnly = buildDifferences(run, build, [rowOf('dns.resolve', 'proxy.golang.org', 'fail', 'dns.timeout')]);
   assert.equal(dnsOnly.map((r) => r.words.split(' (')[0]), [
     'go env GOPROXY in the build is "off", not "https://proxy.golang.org,direct": a step before the go step changes it',
     'the build resolves names with 127.0.0.11, the container with 10.0.0.2',
   ]);
   assert.match(dnsOnly[1]!.fix, '"dns": ["10.0.0.2"] in /etc/docker/daemon.json');
-  const tlsOnly = buildDifferences(run as unknown as Evidence, side([]) as never, [rowOf('tls.handshake', 'proxy.golang.org:443', 'fail', 'tls.unknown_ca')]);
+  const tlsOnly = buildDifferences(run, side([]), [rowOf('tls.handshake', 'proxy.golang.org:443', 'fail', 'tls.unknown_ca')]);
   assert.equal(tlsOnly.map((r) => r.words), ['the build does not trust the --ca-cert authority the container was given']);
   assert.match(tlsOnly[0]!.fix, 'update-ca-certificates');
 });

@@ -8,7 +8,8 @@ import { engineDns, engineEndpoint, engineMtu, engineProxy, enginePull } from '.
 import { classifyPullError, registryOf } from '../../checks/engine-fixes.js';
 import { bridgeMtuOf, daemonDnsOf, engineFactsFrom, engineVersionFrom, isRootless, parseDefaultRoute, parseLinkMtu, pingBuilderVersion, readDaemonJson, type RawEngineFacts } from '../../src/engine/daemon-facts.js';
 import type { EndpointIo, EngineEndpoint } from '../../src/engine/endpoint.js';
-import type { CheckResult, EngineEvidence, EnvVar, Evidence, HostEvidence, PullEvidence, RunContext, TargetEvidence } from '../../src/model.js';
+import { evidence as baseEvidence } from '../helpers/evidence.js';
+import type { CheckResult, EngineEvidence, Evidence, HostEvidence, PullEvidence, RunContext, TargetEvidence } from '../../src/model.js';
 
 type Row = Omit<CheckResult, 'id' | 'category'>;
 
@@ -31,27 +32,16 @@ function host(over: Partial<HostEvidence> = {}): HostEvidence {
 }
 
 function evidence(over: { engineFacts?: EngineEvidence | null; pull?: PullEvidence | null; env?: Array<[string, string]>; host?: HostEvidence | null; context?: Partial<RunContext>; nameservers?: string[]; endpoint?: string; targets?: TargetEvidence[] } = {}): Evidence {
-  return {
-    image: 'golang:1.22',
-    engine: { endpoint: over.endpoint ?? 'unix:///var/run/docker.sock', version: '20.10.24+dfsg1', apiVersion: '1.41' },
-    user: 'root',
-    facts: {
-      uid: 0, gid: 0, userName: 'root', home: '/root', clockMs: null, hostClockMs: null, tools: {}, clockSource: null, os: 'debian', caBundle: null,
-      resolvConf: { nameservers: over.nameservers ?? ['10.0.0.2'], search: [], options: [], present: true }, hostsFile: '', goEnv: null, goEnvError: null,
-      credentials: { netrcMachines: null, netrcDefault: false, credentialHelpers: [], insteadOf: [], sshKeys: [], knownHostsFile: false, sshAgent: false, handedNetrc: false, handedSshKey: false },
-    },
+  return baseEvidence({
+    engine: { endpoint: over.endpoint ?? 'unix:///var/run/docker.sock', version: '20.10.24+dfsg1' },
+    nameservers: over.nameservers ?? ['10.0.0.2'],
     targets: over.targets ?? [],
-    paths: [],
-    repos: [],
-    fetches: [],
-    sumdb: [],
-    transfers: [],
     host: over.host === undefined ? host() : over.host,
-    env: (over.env ?? []).map(([name, value]): EnvVar => ({ name, value, source: 'image' })),
-    context: { network: null, dns: [], addHosts: [], extraCa: false, timeoutMs: 2000, gomod: null, privateRepos: [], dockerConfig: null, canary: 'rsc.io/quote@v1.5.2', ...over.context },
+    env: (over.env ?? []).map(([name, value]) => [name, value, 'image']),
+    context: over.context ?? {},
     engineFacts: over.engineFacts === undefined ? facts() : over.engineFacts,
     pull: over.pull ?? null,
-  };
+  });
 }
 
 const only = (rows: Row[]): Row => {

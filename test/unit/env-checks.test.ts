@@ -8,33 +8,15 @@ import { fsWritable } from '../../checks/fs.js';
 import { goEnvGoproxy, goEnvGosumdb, goEnvPrivate, goEnvToolchain, modulePathOf } from '../../checks/go-env.js';
 import { proxyEnvVars, proxyValueProblem } from '../../checks/proxy-env.js';
 import { matchPrefixPatterns } from '../../src/go/module-pattern.js';
+import { evidence as baseEvidence, NO_CREDENTIALS as NO_CREDS } from '../helpers/evidence.js';
 import type { CheckResult, CredentialFacts, EnvVar, Evidence, FsEvidence, ImageFacts, PlannedRepo, RepoEvidence, RunContext, TargetEvidence } from '../../src/model.js';
 
 type Row = Omit<CheckResult, 'id' | 'category'>;
 
-const NO_CREDS: CredentialFacts = { netrcMachines: null, netrcDefault: false, credentialHelpers: [], insteadOf: [], sshKeys: [], knownHostsFile: false, sshAgent: false, handedNetrc: false, handedSshKey: false };
 
 /** Evidence with defaults: root in a debian image, no go env, nothing probed. */
 function evidence(over: { facts?: Partial<ImageFacts>; env?: Array<[string, string, EnvVar['source']?]>; context?: Partial<RunContext>; paths?: FsEvidence[]; repos?: RepoEvidence[]; targets?: TargetEvidence[] } = {}): Evidence {
-  return {
-    image: 'golang:1.23',
-    engine: { endpoint: 'unix:///var/run/docker.sock', version: '27.0.0', apiVersion: '1.46' },
-    user: 'root',
-    facts: {
-      uid: 0, gid: 0, userName: 'root', home: '/root', clockMs: null, hostClockMs: null, tools: {}, clockSource: null, os: 'debian', caBundle: null,
-      resolvConf: { nameservers: [], search: [], options: [], present: true }, hostsFile: '', goEnv: null, goEnvError: null, credentials: NO_CREDS,
-      ...over.facts,
-    },
-    targets: over.targets ?? [],
-    paths: over.paths ?? [],
-    repos: over.repos ?? [],
-    fetches: [],
-    sumdb: [],
-    transfers: [],
-    host: null,
-    env: (over.env ?? []).map(([name, value, source = 'flag']) => ({ name, value, source })),
-    context: { network: null, dns: [], addHosts: [], extraCa: false, timeoutMs: 2000, gomod: null, privateRepos: [], dockerConfig: null, canary: 'rsc.io/quote@v1.5.2', ...over.context },
-  };
+  return baseEvidence({ image: 'golang:1.23', engine: { version: '27.0.0', apiVersion: '1.46' }, ...over });
 }
 
 const only = (rows: Row[]): Row => {

@@ -10,6 +10,7 @@ import * as assert from 'uvu/assert';
 import { suite } from 'uvu';
 import { verdict } from '../../checks/verdict.js';
 import type { CheckResult, Evidence, Report } from '../../src/model.js';
+import { evidence as baseEvidence } from '../helpers/evidence.js';
 
 const load = (name: string): Report => JSON.parse(readFileSync(new URL(`../fixtures/reports/${name}.json`, import.meta.url), 'utf8')) as Report;
 
@@ -17,11 +18,7 @@ const load = (name: string): Report => JSON.parse(readFileSync(new URL(`../fixtu
 function evidenceOf(report: Report): Evidence {
   const resolver = report.checks.find((c) => c.id === 'dns.resolver');
   const nameservers = ((resolver?.evidence.nameservers as string[] | undefined) ?? ['127.0.0.11']);
-  return {
-    user: report.user,
-    facts: { resolvConf: { nameservers, search: [], options: [], present: true } },
-    context: { dns: [] },
-  } as unknown as Evidence;
+  return baseEvidence({ user: report.user, nameservers });
 }
 
 const test = suite('verdict on recorded reports');
