@@ -2,7 +2,8 @@
  * The engine's own part (field guide, "Docker's own part"): which engine the user's docker CLI
  * talks to, and its settings that a build inherits before Go is ever involved: its proxy (it
  * pulls FROM images, not the build), its default bridge MTU, the DNS it hands containers, and
- * whether the image could be pulled at all. Pure over Evidence (`engineFacts`, `pull`).
+ * whether the image could be pulled at all; and the probe container itself (engine.probe: who it
+ * ran as, with which tools). Pure over Evidence (`engineFacts`, `pull`, `facts`).
  */
 import type { EngineEvidence, Evidence, TargetEvidence } from '../src/model.js';
 import { redactUrl } from '../src/secrets.js';
@@ -248,3 +249,26 @@ export const enginePull = {
 
 /** In report order. */
 export const ENGINE_CHECKS = [engineEndpoint, engineProxy, engineMtu, engineDns, enginePull];
+
+/** engine.probe: the probe really ran, as whom, with which tools. Always pass: it is the context for every other row. */
+export const engineProbe = {
+  id: 'engine.probe',
+  category: 'engine',
+  title: 'Probe container',
+  evaluate(ev: Evidence) {
+    const f = ev.facts;
+    const who = `${f.userName ?? ev.user} (uid ${f.uid ?? '?'}, gid ${f.gid ?? '?'})`;
+    const tools = Object.keys(f.tools).join(' ') || 'none';
+    return [
+      {
+        target: ev.image,
+        status: 'pass' as const,
+        ms: null,
+        cause: null,
+        summary: `ran as ${who} · tools: ${tools} · engine ${ev.engine.version} (API ${ev.engine.apiVersion})`,
+        evidence: { engine: ev.engine, user: ev.user, uid: f.uid, gid: f.gid, home: f.home, os: f.os, tools: f.tools, clockSource: f.clockSource, goEnvError: f.goEnvError },
+        fix: null,
+      },
+    ];
+  },
+} satisfies ImageCheck;

@@ -5,15 +5,17 @@
  */
 import { CATEGORIES, type CheckResult, type Evidence, type TargetEvidence } from '../src/model.js';
 import type { ImageCheck, TargetCheck } from './check.js';
-import { dnsResolve } from './dns.js';
+import { dnsResolve, dnsResolver } from './dns.js';
 import { httpGoproxy } from './http.js';
 import { authCredentials, authGit, authRepo } from './auth.js';
-import { e2eFallthrough, e2eFetch, e2eRecommend, e2eSumdb, e2eThroughput } from './e2e.js';
+import { e2eFetch } from './go-download.js';
+import { e2eFallthrough, e2eRecommend } from './goproxy-choice.js';
+import { e2eSumdb } from './sumdb.js';
+import { e2eThroughput } from './throughput.js';
 import { fsWritable } from './fs.js';
 import { hostCompare } from './host.js';
 import { goEnvGo, goEnvGoauth, goEnvGoflags, goEnvGoinsecure, goEnvGoproxy, goEnvGosumdb, goEnvPrivate, goEnvToolchain } from './go-env.js';
-import { dnsResolver, engineProbe } from './image.js';
-import { engineDns, engineEndpoint, engineMtu, engineProxy, enginePull } from './engine.js';
+import { engineDns, engineEndpoint, engineMtu, engineProbe, engineProxy, enginePull } from './engine.js';
 import { buildLint, buildStage } from './build.js';
 import { proxyEnvNoProxy, proxyEnvProxy, proxyEnvVars } from './proxy-env.js';
 import { tcpConnect } from './tcp.js';
