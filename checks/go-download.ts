@@ -83,6 +83,12 @@ function timings(f: FetchEvidence): string {
     .join(' · ');
 }
 
+/** A download that worked, in a few words: `rsc.io/quote@v1.5.2 in 1.2 s (zip 661 B)`. The row's evidence carries all it reads. */
+export function fetchedWords(f: Pick<FetchEvidence, 'ms' | 'zipBytes'> & { fetch: Pick<FetchEvidence['fetch'], 'canary'> }): string {
+  const zip = f.zipBytes !== null ? ` (zip ${bytesText(f.zipBytes)})` : '';
+  return `${f.fetch.canary} in ${secs(f.ms ?? 0)}${zip}`;
+}
+
 function rowFor(f: FetchEvidence, ev: Evidence): ImageRow {
   const label = f.fetch.kind === 'configured' ? `GOPROXY=${redactUrl(f.fetch.goproxy)}` : f.fetch.kind === 'private' ? `private ${f.fetch.canary.replace(/@latest$/, '')}` : `${redactUrl(f.fetch.goproxy)} alone`;
   const evidence = { ...f, fetch: { ...f.fetch, goproxy: redactUrl(f.fetch.goproxy) }, error: redactUrl(f.error) };
@@ -90,8 +96,7 @@ function rowFor(f: FetchEvidence, ev: Evidence): ImageRow {
   if (f.outcome === 'no_go') return { ...base, status: 'skip', cause: 'tool.missing', fix: null, summary: 'no go command in the image to download with' };
   const detail = timings(f);
   if (f.outcome === 'ok') {
-    const zip = f.zipBytes !== null ? ` (zip ${bytesText(f.zipBytes)})` : '';
-    return { ...base, status: 'pass', cause: null, fix: null, summary: `go mod download ${f.fetch.canary} in ${secs(f.ms ?? 0)}${zip}${detail ? `: ${detail}` : ''}` };
+    return { ...base, status: 'pass', cause: null, fix: null, summary: `go mod download ${fetchedWords(f)}${detail ? `: ${detail}` : ''}` };
   }
   const pq = pqMiddlebox(f);
   if (pq) return { ...base, status: f.fetch.kind === 'entry' ? 'warn' : 'fail', ...pq };
