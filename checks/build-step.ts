@@ -8,6 +8,7 @@
 import type { CheckResult, Evidence } from '../src/model.js';
 import { redactUrl } from '../src/secrets.js';
 import { sourceName } from './check.js';
+import { daemonDnsFix, engineOf } from './engine-fixes.js';
 
 /** Variables whose absence or change in the build explains a network or go difference. */
 const COMPARED_VARS = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'NO_PROXY', 'no_proxy', 'ALL_PROXY', 'all_proxy', 'GOPROXY', 'GONOPROXY', 'GOPRIVATE', 'GONOSUMDB', 'GOSUMDB', 'GOFLAGS', 'GOINSECURE'];
@@ -54,7 +55,7 @@ export function buildDifferences(ev: Evidence, build: BuildSide, differing: Chec
   if (runNs !== buildNs && ev.context.dns.length && about(/^dns|^e2e\.dns/)) {
     reasons.push({
       words: `the build resolves names with ${buildNs || 'no resolver'}, the container with ${runNs} (docker build has no --dns: it uses the daemon's DNS)`,
-      fix: `"dns": ["${ev.context.dns.join('", "')}"] in /etc/docker/daemon.json, then restart the engine (or docker build --network host)`,
+      fix: `${daemonDnsFix(engineOf(ev).kind, ev.context.dns, engineOf(ev).daemonJson)} (or docker build --network host)`,
     });
   }
   if (ev.facts.uid !== null && build.facts.uid !== null && ev.facts.uid !== build.facts.uid) {

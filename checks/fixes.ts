@@ -1,26 +1,36 @@
 /**
  * Fix text: small pure functions that take what they need and return lines a user
- * can paste (field guide: shared/docs/domain.md, "fix to print").
+ * can paste (field guide: shared/docs/domain.md, "fix to print"). With engine-fixes.ts
+ * (the engine's own settings) this is the one place advice is worded: the checks and
+ * `explain`'s rules both call it.
  */
+import { daemonDnsFix, engineDnsFix, engineMtuFix, type EngineKind } from './engine-fixes.js';
 
-export function dnsFix(p: { host: string; cause: 'timeout' | 'nxdomain' | 'other'; resolver: string; network: string | null }): string {
+/** Which engine a fix names and where its daemon.json is (engine-fixes.ts `engineOf`). */
+export interface EngineRef {
+  kind: EngineKind;
+  daemonJson: string | null;
+}
+
+/** A resolver for the build: the flag, or the engine's setting every container inherits. */
+export function resolverFix(engine: EngineRef): string {
+  return `docker build --dns <resolver-ip> . (or ${daemonDnsFix(engine.kind, ['<resolver-ip>'], engine.daemonJson)})`;
+}
+
+export function dnsFix(p: { host: string; cause: 'timeout' | 'nxdomain' | 'other'; resolver: string; network: string | null; engine: EngineRef }): string {
   if (p.cause === 'nxdomain') {
     return (
       `${p.host} does not exist for ${p.resolver}: fix the record in that resolver (split-horizon DNS), ` +
       `or pin it for the build: docker build --add-host ${p.host}:<ip> .`
     );
   }
-  return (
-    `give the build a resolver it can reach: docker build --dns <resolver-ip> . ` +
-    `(or "dns": ["<resolver-ip>"] in /etc/docker/daemon.json, then restart dockerd); ` +
-    `a resolver only reachable through the host's VPN needs docker build --network host .`
-  );
+  return `give the build a resolver it can reach: ${resolverFix(p.engine)}; a resolver only reachable through the host's VPN needs docker build --network host .`;
 }
 
-export function stubResolverFix(): string {
+export function stubResolverFix(engine: EngineRef): string {
   return (
     'the container got the host\'s systemd-resolved stub (127.0.0.53), which only answers on the host: ' +
-    'set "dns": ["<upstream-resolver-ip>"] in /etc/docker/daemon.json, or build with --network host'
+    `${engineDnsFix(engine.kind, [], engine.daemonJson)}; or build with --network host`
   );
 }
 
@@ -45,11 +55,16 @@ export function caFix(p: { os: string | null; hasBundle: boolean; issuer: string
   );
 }
 
-export function tlsStallFix(): string {
+export function tlsStallFix(engine: EngineRef): string {
   return (
     'TCP connects but the handshake never completes, the mark of an MTU mismatch (VPN/overlay networks drop large packets): ' +
-    'set "mtu": 1400 (or lower) in /etc/docker/daemon.json and restart dockerd, or build with --network host'
+    `lower the engine's MTU to the path's, e.g. ${engineMtuFix(engine.kind, 1400, engine.daemonJson)}; or build with --network host`
   );
+}
+
+/** The short form, for a download that stalls after TCP connected: what the tls.handshake fix says at length. */
+export function stallFix(what: string): string {
+  return `${what} stalls: large packets lost on a VPN/overlay network (MTU: "mtu": 1400 in daemon.json), or a middlebox holding the connection`;
 }
 
 export function clockFix(skewMin: number): string {

@@ -7,6 +7,7 @@
 import type { CheckResult, Evidence, FetchEvidence, FetchOutcome, StopReason } from '../src/model.js';
 import { type ImageCheck, secs, type ImageRow } from './check.js';
 import { redactUrl } from '../src/secrets.js';
+import { stallFix } from './fixes.js';
 
 const CAUSE: Record<Exclude<FetchOutcome, 'ok' | 'no_go'>, CheckResult['cause']> = {
   dns: 'e2e.dns',
@@ -56,7 +57,7 @@ function fixFor(f: FetchEvidence): string | null {
     case 'proxy':
       return 'the HTTP proxy in HTTPS_PROXY cannot be reached or refuses: see the proxy-env rows';
     case 'tls_timeout':
-      return 'TLS stalls: an MTU problem on VPN/overlay networks ("mtu": 1400 in daemon.json) or a middlebox';
+      return stallFix('the TLS handshake');
     case 'x509':
       return 'install the CA that signs the proxy\'s certificate into the image (update-ca-certificates)';
     case 'not_found':

@@ -8,6 +8,7 @@ import { redactUrl } from '../src/secrets.js';
 import { isProxyOnly, resolverName, type ImageCheck, type ImageRow } from './check.js';
 import { answersDiffer, sameFailure, type Step, tlsFailureKind } from './host-same.js';
 import { goReachedHosts, httpToolLimit, tlsToolLimit } from './tool-limits.js';
+import { daemonDnsFix, engineDnsFix, engineMtuFix, engineOf } from './engine-fixes.js';
 
 function containerResolved(te: TargetEvidence): boolean {
   return te.dns?.outcome === 'resolved';
@@ -39,13 +40,14 @@ function hostWords(h: HostTargetEvidence): string {
 export function dnsDiffFix(host: HostEvidence, ev: Evidence): string {
   const ns = host.nameservers.filter((n) => !/^127\.|^::1$/.test(n));
   const stub = host.nameservers.some((n) => /^127\./.test(n));
+  const { kind, daemonJson } = engineOf(ev);
   if (ns.length) {
-    return `give the container the host's resolver: "dns": ["${ns.join('", "')}"] in /etc/docker/daemon.json (docker build uses the daemon's DNS; docker run --dns ${ns[0]})`;
+    return `give the container the host's resolver: ${daemonDnsFix(kind, ns, daemonJson)} (docker build uses the daemon's DNS; docker run --dns ${ns[0]})`;
   }
   if (stub) {
-    return `the host resolves through a local stub (${host.nameservers.join(', ')}, e.g. systemd-resolved) that containers cannot reach: put its upstream servers (resolvectl status) in "dns" of /etc/docker/daemon.json`;
+    return `the host resolves through a local stub (${host.nameservers.join(', ')}, e.g. systemd-resolved) that containers cannot reach: ${engineDnsFix(kind, [], daemonJson)}`;
   }
-  return `give the container a resolver that knows these names (${resolverName(ev)} does not): "dns" in /etc/docker/daemon.json`;
+  return `give the container a resolver that knows these names (${resolverName(ev)} does not): ${daemonDnsFix(kind, ['<resolver-ip>'], daemonJson)}`;
 }
 
 /** The route's MTU when it is below the Docker network's: the container sends packets the path cannot carry. */
@@ -63,12 +65,11 @@ function mtuWords(e: HostRowEvidence): string {
   return `large packets are lost on the container's path only (Docker network MTU ${net ?? '?'}, host route MTU ${route?.mtu ?? '?'}${route?.local ? ' (a local address)' : ''})`;
 }
 
-function mtuFix(te: TargetEvidence, h: HostTargetEvidence, host: HostEvidence): string {
+function mtuFix(te: TargetEvidence, h: HostTargetEvidence, host: HostEvidence, ev: Evidence): string {
   const mtu = smallerRouteMtu(host.networkMtu, h.route);
-  if (mtu !== null) {
-    return `set the container MTU to the host's: "mtu": ${mtu} in /etc/docker/daemon.json (and -o com.docker.network.driver.mtu=${mtu} on user networks), then restart docker`;
-  }
-  return `lower the container MTU below the path's (e.g. "mtu": 1400 in /etc/docker/daemon.json) or find the middlebox on the Docker network's path to ${te.target.host}`;
+  const { kind, daemonJson } = engineOf(ev);
+  if (mtu !== null) return `set the container MTU to the host's: ${engineMtuFix(kind, mtu, daemonJson)}`;
+  return `lower the container MTU below the path's, e.g. ${engineMtuFix(kind, 1400, daemonJson)}; or find the middlebox on the Docker network's path to ${te.target.host}`;
 }
 
 /** What a host.compare row's evidence holds: the host's side of the target, the Docker network, and for host.same_failure the step. */
@@ -164,7 +165,7 @@ function compare(te: TargetEvidence, h: HostTargetEvidence, host: HostEvidence, 
   if (te.tls?.outcome === 'timeout' && containerConnected(te) && h.tls?.outcome === 'ok' && !goWorks) {
     return { ...base, status: 'warn', cause: 'host.tls_stalls_in_container',
       summary: summary('host.tls_stalls_in_container'),
-      fix: mtuFix(te, h, host) };
+      fix: mtuFix(te, h, host, ev) };
   }
   if (te.tls?.outcome === 'error' && !tlsToolLimit(te.tls) && h.tls?.outcome === 'ok' && !goWorks) {
     const how = tlsFailureKind(te.tls.message);

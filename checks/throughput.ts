@@ -5,6 +5,7 @@ import { redactUrl } from '../src/secrets.js';
 import { transferToolLimit, otherWitnesses } from './tool-limits.js';
 import { DEFAULT_GOPROXY, parseGoproxy } from '../src/go/goproxy-list.js';
 import { bytesText, stoppedRow } from './go-download.js';
+import { stallFix } from './fixes.js';
 
 function rate(x: TransferEvidence): string {
   return x.ms ? `${bytesText(Math.round((x.bytes * 1000) / x.ms))}/s` : '';
@@ -38,7 +39,7 @@ function transferRow(x: TransferEvidence, ev: Evidence): ImageRow {
   }
   if (x.outcome === 'timeout') {
     return { ...base, status: bad, cause: 'e2e.stalled', summary: `hung: ${x.status === 200 ? 'the answer started but ' : ''}no bytes${of} arrived in ${secs(x.ms ?? 0)}`,
-      fix: 'the transfer stalls: large packets lost (MTU on VPN/overlay networks: "mtu": 1400 in daemon.json), or a middlebox holding the connection' };
+      fix: stallFix('the transfer') };
   }
   const none = x.outcome === 'complete' ? `0 B arrived${of} although ${x.tool ?? 'the tool'} reported success` : x.message || 'no answer';
   return { ...base, status: bad, cause: 'e2e.transfer_failed', summary: `the download failed: ${none}`, fix: 'see the dns/tcp/tls/http rows of this proxy' };

@@ -162,6 +162,12 @@ function e2eRank(r: CheckResult): number {
   return (i < 0 ? E2E_FIRST.length : i) * 10 + (configuredFetch(r) ? 1 : 0);
 }
 
+/** The container's side of a host finding, where its own rows' evidence says it: what the container's resolver answered. */
+function containerSide(h: CheckResult, results: CheckResult[], ev: Evidence): { dns?: string; resolver?: string } {
+  const dns = results.find((r) => r.id === 'dns.resolve' && r.target === h.target)?.evidence.outcome;
+  return h.cause === 'host.dns_differs' && typeof dns === 'string' ? { dns, resolver: resolverName(ev) } : {};
+}
+
 const ref = (r: CheckResult) => `${r.id}@${r.target ?? ''}`;
 
 /** The go command's own result for the configured GOPROXY, in a few words. */
@@ -238,7 +244,7 @@ export function verdict(results: CheckResult[], ev: Evidence): Verdict {
   // The same failure on this machine: a working GOPROXY list still beats the machine's fix.
   const hostFix = explaining?.cause === 'host.ca_differs' || (machine && listRow) ? null : explaining?.fix;
   const fix = hostFix ?? listRow?.fix ?? rows.find((r) => r.fix)?.fix ?? (layer === 'e2e' ? results.find((r) => r.id === 'e2e.recommend' && r.status === 'warn')?.fix : null) ?? null;
-  const finding = explaining ? hostFinding(explaining.cause, explaining.target ?? '', explaining.evidence as unknown as HostRowEvidence) : null;
+  const finding = explaining ? hostFinding(explaining.cause, explaining.target ?? '', explaining.evidence as unknown as HostRowEvidence, containerSide(explaining, results, ev)) : null;
   const why = finding ? ` ${finding[0]!.toUpperCase()}${finding.slice(1)}.` : '';
   const agrees = layer !== 'e2e' && goWords ? ` (${goWords}.)` : '';
   const head = machine ? machineHeadline(layer === 'e2e' ? explaining.evidence.step : layer, list([...hosts])) : headline(cause, rows, ev);
