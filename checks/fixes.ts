@@ -42,15 +42,22 @@ export function tcpFix(p: { host: string; port: number; cause: 'refused' | 'time
   return `packets to ${p.host}:${p.port} are dropped (egress firewall or regional blocking): open egress, ${via}`;
 }
 
+/** The Dockerfile lines that add a CA to the image's system store, which git, Go and curl all read. */
+export const CA_COPY = 'COPY corp-ca.crt /usr/local/share/ca-certificates/corp-ca.crt';
+export const CA_UPDATE = 'RUN update-ca-certificates';
+
+/** The line that installs the CA bundle itself, for the image's package manager. */
+export function caPackage(os: string | null): string {
+  return os === 'alpine' ? 'RUN apk add --no-cache ca-certificates' : 'RUN apt-get update && apt-get install -y ca-certificates';
+}
+
 /** Lines that install a CA into the image, by distribution. */
 export function caFix(p: { os: string | null; hasBundle: boolean; issuer: string | null }): string {
   const alpine = p.os === 'alpine';
-  const install = alpine ? 'RUN apk add --no-cache ca-certificates' : 'RUN apt-get update && apt-get install -y ca-certificates';
-  if (!p.hasBundle) return `the image has no CA certificates at all: ${install}`;
+  if (!p.hasBundle) return `the image has no CA certificates at all: ${caPackage(p.os)}`;
   return (
     `add the CA that signs ${p.issuer ? `"${p.issuer}"` : 'these certificates'} (corporate TLS interception?) to the image: ` +
-    `COPY corp-ca.crt /usr/local/share/ca-certificates/corp-ca.crt` +
-    `  then  RUN update-ca-certificates` +
+    `${CA_COPY}  then  ${CA_UPDATE}` +
     (alpine ? '  (needs ca-certificates: apk add --no-cache ca-certificates)' : '')
   );
 }
@@ -85,11 +92,18 @@ export function proxyRefusedFix(proxy: string): string {
   );
 }
 
+/** A proxy URL with credentials in it, handed to the build as the predefined proxy build arg. */
+export function proxyCredentialsArg(hostPort = '<proxy-host>:<port>'): string {
+  return `--build-arg HTTPS_PROXY=http://<user>:<password>@${hostPort}`;
+}
+
 export function proxyAuthFix(proxy: string): string {
-  return (
-    `the proxy ${proxy} wants credentials (407): pass them in the URL, e.g. ` +
-    `docker build --build-arg HTTPS_PROXY=http://<user>:<password>@<proxy-host>:<port> .`
-  );
+  return `the proxy ${proxy} wants credentials (407): pass them in the URL, e.g. docker build ${proxyCredentialsArg()} .`;
+}
+
+/** A proxy on the machine running the engine, as a build reaches it: the host gateway, not localhost. */
+export function hostProxyArg(name: string, port: string | number): string {
+  return `--build-arg ${name}=http://host.docker.internal:${port} with --add-host host.docker.internal:host-gateway`;
 }
 
 export function goproxyFix(p: { alternative: string | null }): string {

@@ -9,6 +9,7 @@ import { isProxyOnly, resolverName, type ImageCheck, type ImageRow } from './che
 import { answersDiffer, sameFailure, type Step, tlsFailureKind } from './host-same.js';
 import { goReachedHosts, httpToolLimit, tlsToolLimit } from './tool-limits.js';
 import { daemonDnsFix, engineDnsFix, engineMtuFix, engineOf } from './engine-fixes.js';
+import { CA_COPY, CA_UPDATE } from './fixes.js';
 
 function containerResolved(te: TargetEvidence): boolean {
   return te.dns?.outcome === 'resolved';
@@ -177,7 +178,7 @@ function compare(te: TargetEvidence, h: HostTargetEvidence, host: HostEvidence, 
   if (containerUntrusted && h.tls?.outcome === 'ok' && h.tls.verified) {
     return { ...base, status: 'warn', cause: 'host.ca_differs',
       summary: summary('host.ca_differs', { issuer: te.tls?.issuer ?? null }),
-      fix: `the host has that CA and the image lacks it (TLS interception?): COPY the CA into the image and run update-ca-certificates, or --ca-cert to check with it` };
+      fix: `the host has that CA and the image lacks it (TLS interception?): ${CA_COPY}, then ${CA_UPDATE}; or --ca-cert to check with it` };
   }
   // The same URL: a success for the host and anything else for the container (a 403 or
   // 404 is a protocol answer, but not the one the host got) means they reach different
