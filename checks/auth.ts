@@ -5,6 +5,7 @@
  */
 import type { Evidence, RepoEvidence } from '../src/model.js';
 import { type ImageCheck, secs, type ImageRow } from './check.js';
+import { CA_COPY, CA_UPDATE } from './fixes.js';
 
 /** Hosts the user wants private access to: --private-repo hosts and GOPRIVATE's literal hosts. */
 export function privateTargets(ev: Evidence): Array<{ host: string; ssh: boolean }> {
@@ -112,7 +113,7 @@ function repoFix(r: RepoEvidence, ev: Evidence): string | null {
       if (/\b407\b/.test(r.message)) return `the proxy wants credentials (407): put them in the proxy URL git uses (https_proxy=http://<user>:<password>@<proxy>:<port>)`;
       return `git cannot reach ${host} from the container: see the dns/tcp rows for it, and HTTPS_PROXY/NO_PROXY (git uses the lower-case https_proxy)`;
     case 'tls':
-      return `git does not trust ${host}'s certificate: install the CA into the image's system bundle (COPY corp-ca.crt /usr/local/share/ca-certificates/ && RUN update-ca-certificates)`;
+      return `git does not trust ${host}'s certificate: install the CA into the image's system bundle (${CA_COPY} && ${CA_UPDATE})`;
     case 'timeout':
       return `git ls-remote did not finish within ${secs(ev.context.timeoutMs)}: a prompt nobody answers, or a stalled connection; see the network rows for ${host}`;
     case 'no_git':

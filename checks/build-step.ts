@@ -8,6 +8,8 @@
 import type { CheckResult, Evidence } from '../src/model.js';
 import { redactUrl } from '../src/secrets.js';
 import { sourceName } from './check.js';
+import { daemonDnsFix, engineOf } from './engine-fixes.js';
+import { CA_COPY, CA_UPDATE } from './fixes.js';
 
 /** Variables whose absence or change in the build explains a network or go difference. */
 const COMPARED_VARS = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'NO_PROXY', 'no_proxy', 'ALL_PROXY', 'all_proxy', 'GOPROXY', 'GONOPROXY', 'GOPRIVATE', 'GONOSUMDB', 'GOSUMDB', 'GOFLAGS', 'GOINSECURE'];
@@ -54,14 +56,14 @@ export function buildDifferences(ev: Evidence, build: BuildSide, differing: Chec
   if (runNs !== buildNs && ev.context.dns.length && about(/^dns|^e2e\.dns/)) {
     reasons.push({
       words: `the build resolves names with ${buildNs || 'no resolver'}, the container with ${runNs} (docker build has no --dns: it uses the daemon's DNS)`,
-      fix: `"dns": ["${ev.context.dns.join('", "')}"] in /etc/docker/daemon.json, then restart the engine (or docker build --network host)`,
+      fix: `${daemonDnsFix(engineOf(ev).kind, ev.context.dns, engineOf(ev).daemonJson)} (or docker build --network host)`,
     });
   }
   if (ev.facts.uid !== null && build.facts.uid !== null && ev.facts.uid !== build.facts.uid) {
     reasons.push({ words: `the build runs as uid ${build.facts.uid}, the container as uid ${ev.facts.uid}`, fix: `probe as the build's user (drop --user), or make the build's USER own the Go caches (RUN chown -R before USER)` });
   }
   if (ev.context.extraCa && about(/unknown_ca|x509|^auth\.tls|^tls$/)) {
-    reasons.push({ words: 'the build does not trust the --ca-cert authority the container was given', fix: 'COPY corp-ca.crt /usr/local/share/ca-certificates/ and RUN update-ca-certificates in the stage, before the go step' });
+    reasons.push({ words: 'the build does not trust the --ca-cert authority the container was given', fix: `${CA_COPY} and ${CA_UPDATE} in the stage, before the go step` });
   }
   const handed = ev.facts.credentials.handedNetrc || ev.facts.credentials.handedSshKey || ev.facts.credentials.sshAgent;
   if (handed && !build.facts.credentials.netrcMachines?.length && !build.facts.credentials.sshKeys.length && !build.facts.credentials.sshAgent && about(/^auth|^e2e\.auth/)) {

@@ -3,6 +3,7 @@
  * image check judges facts about the image. Both are pure over Evidence.
  */
 import type { Category, CheckResult, Evidence, PlannedTarget, TargetEvidence } from '../src/model.js';
+import { redactUrl } from '../src/secrets.js';
 
 export interface TargetCheck {
   id: string;
@@ -15,7 +16,7 @@ export interface TargetCheck {
   needs(t: PlannedTarget): string[];
   /** How the row names its target. */
   targetName(t: PlannedTarget): string;
-  evaluate(te: TargetEvidence, ev: Evidence): Omit<CheckResult, 'id' | 'category' | 'target'>;
+  evaluate(te: TargetEvidence, ev: Evidence): RowBody;
 }
 
 /** A row an image check returns: the runner adds its id and category. */
@@ -28,13 +29,14 @@ export interface ImageCheck {
   evaluate(ev: Evidence): ImageRow[];
 }
 
-export type Verdictless = Omit<CheckResult, 'id' | 'category' | 'target'>;
+/** What a target check measures and concludes: a row without its head (id, category, target), which the runner adds. */
+export type RowBody = Omit<CheckResult, 'id' | 'category' | 'target'>;
 
 export function result(
   status: CheckResult['status'],
   summary: string,
   opts: { ms?: number | null; cause?: CheckResult['cause']; evidence?: Record<string, unknown>; fix?: string | null } = {},
-): Verdictless {
+): RowBody {
   return { status, summary, ms: opts.ms ?? null, cause: opts.cause ?? null, evidence: opts.evidence ?? {}, fix: opts.fix ?? null };
 }
 
@@ -88,4 +90,9 @@ export function userRef(ev: Evidence): string {
 /** A proxy from the environment: judged whole by proxy-env.proxy, not step by step. */
 export function isProxyOnly(t: PlannedTarget): boolean {
   return t.roles.every((r) => r === 'proxy');
+}
+
+/** A URL for a row's evidence, its password masked; null stays null. */
+export function redactMaybe(url: string | null): string | null {
+  return url === null ? null : redactUrl(url);
 }

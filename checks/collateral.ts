@@ -47,9 +47,9 @@ export const INFORMATIONAL = " (not in this image's GOPROXY/GOSUMDB: a warning o
  * A chain row that failed, or failed on an informational target (a warning only). A direct
  * path that fails while the go command goes through a proxy explains nothing it does.
  */
-function brokenChainRow(r: CheckResult): boolean {
+function brokenChainRow(r: CheckResult, informationalWarns: ReadonlySet<CheckResult>): boolean {
   if (!CHAIN.has(r.category) || r.explainedBy || !r.cause) return false;
-  return r.status === 'fail' || (r.status === 'warn' && r.summary.endsWith(INFORMATIONAL));
+  return r.status === 'fail' || (r.status === 'warn' && informationalWarns.has(r));
 }
 
 /** The probe tool's e2e rows (throughput, checksum lookup) for a host the go command reached. */
@@ -60,12 +60,15 @@ export function goOverrulesImageRow(r: CheckResult, ev: Evidence): CheckResult {
   return host ? goOverrules(r, host, tool, ev) : r;
 }
 
-/** Mark the go command's and the transfers' failures on a host whose chain already failed. */
-export function markCollateral(rows: CheckResult[]): CheckResult[] {
+/**
+ * Mark the go command's and the transfers' failures on a host whose chain already failed.
+ * `informationalWarns`: the chain rows whose failure only warns (index.ts decides which).
+ */
+export function markCollateral(rows: CheckResult[], informationalWarns: ReadonlySet<CheckResult> = new Set()): CheckResult[] {
   const roots = new Map<string, CheckResult>();
   for (const r of rows) {
     const host = hostOfTarget(r.target);
-    if (brokenChainRow(r) && !roots.has(host)) roots.set(host, r);
+    if (brokenChainRow(r, informationalWarns) && !roots.has(host)) roots.set(host, r);
   }
   return rows.map((r) => {
     if (r.explainedBy || (r.status !== 'fail' && r.status !== 'warn') || !r.id.startsWith('e2e.') || r.cause === 'tool.disagrees') return r;

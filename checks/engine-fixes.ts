@@ -2,8 +2,10 @@
  * Fix text for the engine's own settings, worded for where they live: a rootful dockerd
  * (/etc/docker/daemon.json, the systemd unit), a rootless one (~/.config, the user unit),
  * Docker Desktop (its settings screen), Podman (containers.conf, registries.conf) or an engine
- * on another machine. Pure: each function takes what it needs.
+ * on another machine. Pure: each function takes what it needs. Every check and every `explain`
+ * rule that names daemon.json words it through these functions (explain as a plain dockerd).
  */
+import type { Evidence } from '../src/model.js';
 
 export type EngineKind = 'docker' | 'rootless' | 'desktop' | 'podman' | 'remote';
 
@@ -19,6 +21,14 @@ const RESTART: Record<'docker' | 'rootless', string> = {
   docker: 'sudo systemctl restart docker',
   rootless: 'systemctl --user restart docker',
 };
+
+/** The engine a run's fixes are worded for: a plain local dockerd when its settings could not be read. */
+export function engineOf(ev: Pick<Evidence, 'engine' | 'engineFacts'>): { kind: EngineKind; daemonJson: string | null } {
+  const f = ev.engineFacts;
+  const endpoint = ev.engine?.endpoint ?? 'unix:///var/run/docker.sock';
+  if (!f) return { kind: engineKind({ endpoint, product: null, rootless: false, source: '' }), daemonJson: null };
+  return { kind: engineKind({ endpoint, product: f.product, rootless: f.rootless, source: f.endpointSource }), daemonJson: f.daemonConfigPath };
+}
 
 /** One daemon.json key, and how to make the engine read it. */
 export function daemonJsonFix(kind: EngineKind, setting: string, path: string | null): string {
@@ -56,14 +66,21 @@ export function engineProxyFix(kind: EngineKind, p: ProxyValues, loopback: boole
   return kind === 'remote' ? `on the engine's machine: ${line}` : line;
 }
 
-/** The resolvers containers should get, for engine.dns. */
-export function engineDnsFix(kind: EngineKind, upstream: string[], path: string | null): string {
-  const servers = upstream.length ? upstream : ['<upstream-resolver-ip>'];
+/** Resolvers for every container, and so for every build's RUN steps: daemon.json's `dns` (containers.conf's `dns_servers` on Podman). */
+export function daemonDnsFix(kind: EngineKind, servers: string[], path: string | null = null): string {
   const list = `[${servers.map((s) => `"${s}"`).join(', ')}]`;
-  const find = upstream.length ? '' : ' (the resolvers behind the host\'s stub: resolvectl status)';
-  if (kind === 'podman') return `dns_servers = ${list} under [containers] in containers.conf${find}`;
-  return daemonJsonFix(kind, `"dns": ${list}`, path) + find;
+  if (kind === 'podman') return `dns_servers = ${list} under [containers] in containers.conf`;
+  return daemonJsonFix(kind, `"dns": ${list}`, path);
 }
+
+/** The resolvers containers should get when the host's own are a stub they cannot reach (engine.dns). */
+export function engineDnsFix(kind: EngineKind, upstream: string[], path: string | null): string {
+  const find = upstream.length ? '' : ' (the resolvers behind the host\'s stub: resolvectl status)';
+  return daemonDnsFix(kind, upstream.length ? upstream : ['<upstream-resolver-ip>'], path) + find;
+}
+
+/** The daemon.json key of a registry mirror for Docker Hub pulls. */
+export const MIRROR_SETTING = '"registry-mirrors": ["https://mirror.gcr.io"]';
 
 export function engineMtuFix(kind: EngineKind, mtu: number, path: string | null): string {
   if (kind === 'podman') return `create the build network with the path's MTU: podman network create -o mtu=${mtu} build, and build with --network build`;
@@ -134,7 +151,7 @@ function mirrorFix(p: PullFixInput, registry: string): string {
   if (p.kind === 'podman') {
     return 'a registry mirror: [[registry]] location = "docker.io" with [[registry.mirror]] location = "mirror.gcr.io" (or your company\'s mirror) in /etc/containers/registries.conf';
   }
-  return `a registry mirror: ${daemonJsonFix(p.kind, '"registry-mirrors": ["https://mirror.gcr.io"]', p.daemonJsonPath)} (or your company's mirror)`;
+  return `a registry mirror: ${daemonJsonFix(p.kind, MIRROR_SETTING, p.daemonJsonPath)} (or your company's mirror)`;
 }
 
 function proxyPart(p: PullFixInput): string | null {

@@ -2,17 +2,18 @@
  * The engine's own part (field guide, "Docker's own part"): which engine the user's docker CLI
  * talks to, and its settings that a build inherits before Go is ever involved: its proxy (it
  * pulls FROM images, not the build), its default bridge MTU, the DNS it hands containers, and
- * whether the image could be pulled at all. Pure over Evidence (`engineFacts`, `pull`).
+ * whether the image could be pulled at all; and the probe container itself (engine.probe: who it
+ * ran as, with which tools). Pure over Evidence (`engineFacts`, `pull`, `facts`).
  */
 import type { EngineEvidence, Evidence, TargetEvidence } from '../src/model.js';
 import { redactUrl } from '../src/secrets.js';
 import { type ImageCheck, type ImageRow, secs } from './check.js';
-import { engineDnsFix, engineKind, engineMtuFix, engineProxyFix, type EngineKind, type ProxyValues, pullFix, rootlessFix } from './engine-fixes.js';
+import { engineDnsFix, engineMtuFix, engineOf, engineProxyFix, type EngineKind, type ProxyValues, pullFix, rootlessFix } from './engine-fixes.js';
 
 const row = (target: string | null, over: Partial<ImageRow> & Pick<ImageRow, 'status' | 'summary'>): ImageRow => ({ target, ms: null, cause: null, evidence: {}, fix: null, ...over });
 
-function kindOf(ev: Evidence, f: EngineEvidence): EngineKind {
-  return engineKind({ endpoint: ev.engine.endpoint, product: f.product, rootless: f.rootless, source: f.endpointSource });
+function kindOf(ev: Evidence): EngineKind {
+  return engineOf(ev).kind;
 }
 
 const isLoopback = (address: string) => /^127\./.test(address) || address === '::1' || address === 'localhost';
@@ -64,7 +65,7 @@ export const engineEndpoint = {
     const why = hostNet
       ? '--network host on a rootless engine is its own network namespace, not this machine\'s'
       : `${differs.slice(0, 3).join(', ')} fail${differs.length === 1 ? 's' : ''} only in the container, whose network is the rootless engine's user-mode stack (slirp4netns/pasta: its own MTU, its own DNS forwarder, no access to this machine's 127.0.0.1)`;
-    return [row(ev.engine.endpoint, { status: 'warn', cause: 'engine.rootless', summary: `${summary}: ${why}`, evidence: { ...evidence, containerOnly: differs }, fix: rootlessFix(kindOf(ev, f)) })];
+    return [row(ev.engine.endpoint, { status: 'warn', cause: 'engine.rootless', summary: `${summary}: ${why}`, evidence: { ...evidence, containerOnly: differs }, fix: rootlessFix(kindOf(ev)) })];
   },
 } satisfies ImageCheck;
 
@@ -121,7 +122,7 @@ export const engineProxy = {
     if (ev.pull?.outcome === 'pulled') {
       return [row(null, { status: 'pass', summary: `engine proxy: none, yet it pulled ${ev.pull.image} directly; ${users} use${users.includes(' and ') ? '' : 's'} a proxy · ${mirrors}`, evidence })];
     }
-    const kind = kindOf(ev, f);
+    const kind = kindOf(ev);
     const suggest = suggestedProxy(ev, kind)!;
     return [row(null, {
       status: 'warn',
@@ -145,7 +146,7 @@ export const engineMtu = {
     const route = f.hostRouteMtu;
     const dev = f.hostRouteDevice ? ` (${f.hostRouteDevice})` : '';
     const evidence = { bridgeMtu: bridge, hostRouteMtu: route, hostRouteDevice: f.hostRouteDevice };
-    const kind = kindOf(ev, f);
+    const kind = kindOf(ev);
     const both = `default bridge MTU ${bridge ?? 'unknown'}, this machine's default route MTU ${route ?? 'unknown'}${dev}`;
     if (kind === 'rootless' || (kind === 'podman' && f.rootless) || kind === 'desktop') {
       const how = kind === 'desktop' ? "Docker Desktop's VM reaches the network through this machine's own sockets" : "a rootless engine's user-mode network re-sends container traffic on this machine's own sockets";
@@ -175,7 +176,7 @@ export const engineDns = {
   evaluate(ev: Evidence): ImageRow[] {
     const f = ev.engineFacts;
     if (!f) return [];
-    const kind = kindOf(ev, f);
+    const kind = kindOf(ev);
     const file = f.daemonConfigPath;
     const hostNs = ev.host?.nameservers ?? [];
     const upstream = hostNs.filter((n) => !isLoopback(n));
@@ -233,7 +234,7 @@ export const enginePull = {
     if (p.outcome === 'pulled') return [row(p.image, { status: 'pass', ms: p.ms, summary: `pulled ${p.image} in ${secs(p.ms)}`, evidence })];
     const error = redactUrl((p.error ?? 'no reason given').replace(/^Error response from daemon:\s*/i, '').trim());
     const f = ev.engineFacts;
-    const kind = f ? kindOf(ev, f) : engineKind({ endpoint: ev.engine.endpoint, product: null, rootless: false, source: '' });
+    const kind = kindOf(ev);
     const hint = suggestedProxy(ev, kind);
     return [row(p.image, {
       status: 'fail',
@@ -246,5 +247,25 @@ export const enginePull = {
   },
 } satisfies ImageCheck;
 
-/** In report order. */
-export const ENGINE_CHECKS = [engineEndpoint, engineProxy, engineMtu, engineDns, enginePull];
+/** engine.probe: the probe really ran, as whom, with which tools. Always pass: it is the context for every other row. */
+export const engineProbe = {
+  id: 'engine.probe',
+  category: 'engine',
+  title: 'Probe container',
+  evaluate(ev: Evidence) {
+    const f = ev.facts;
+    const who = `${f.userName ?? ev.user} (uid ${f.uid ?? '?'}, gid ${f.gid ?? '?'})`;
+    const tools = Object.keys(f.tools).join(' ') || 'none';
+    return [
+      {
+        target: ev.image,
+        status: 'pass' as const,
+        ms: null,
+        cause: null,
+        summary: `ran as ${who} · tools: ${tools} · engine ${ev.engine.version} (API ${ev.engine.apiVersion})`,
+        evidence: { engine: ev.engine, user: ev.user, uid: f.uid, gid: f.gid, home: f.home, os: f.os, tools: f.tools, clockSource: f.clockSource, goEnvError: f.goEnvError },
+        fix: null,
+      },
+    ];
+  },
+} satisfies ImageCheck;

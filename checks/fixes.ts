@@ -1,26 +1,36 @@
 /**
  * Fix text: small pure functions that take what they need and return lines a user
- * can paste (field guide: shared/docs/domain.md, "fix to print").
+ * can paste (field guide: shared/docs/domain.md, "fix to print"). With engine-fixes.ts
+ * (the engine's own settings) this is the one place advice is worded: the checks and
+ * `explain`'s rules both call it.
  */
+import { daemonDnsFix, engineDnsFix, engineMtuFix, type EngineKind } from './engine-fixes.js';
 
-export function dnsFix(p: { host: string; cause: 'timeout' | 'nxdomain' | 'other'; resolver: string; network: string | null }): string {
+/** Which engine a fix names and where its daemon.json is (engine-fixes.ts `engineOf`). */
+export interface EngineRef {
+  kind: EngineKind;
+  daemonJson: string | null;
+}
+
+/** A resolver for the build: the flag, or the engine's setting every container inherits. */
+export function resolverFix(engine: EngineRef): string {
+  return `docker build --dns <resolver-ip> . (or ${daemonDnsFix(engine.kind, ['<resolver-ip>'], engine.daemonJson)})`;
+}
+
+export function dnsFix(p: { host: string; cause: 'timeout' | 'nxdomain' | 'other'; resolver: string; network: string | null; engine: EngineRef }): string {
   if (p.cause === 'nxdomain') {
     return (
       `${p.host} does not exist for ${p.resolver}: fix the record in that resolver (split-horizon DNS), ` +
       `or pin it for the build: docker build --add-host ${p.host}:<ip> .`
     );
   }
-  return (
-    `give the build a resolver it can reach: docker build --dns <resolver-ip> . ` +
-    `(or "dns": ["<resolver-ip>"] in /etc/docker/daemon.json, then restart dockerd); ` +
-    `a resolver only reachable through the host's VPN needs docker build --network host .`
-  );
+  return `give the build a resolver it can reach: ${resolverFix(p.engine)}; a resolver only reachable through the host's VPN needs docker build --network host .`;
 }
 
-export function stubResolverFix(): string {
+export function stubResolverFix(engine: EngineRef): string {
   return (
     'the container got the host\'s systemd-resolved stub (127.0.0.53), which only answers on the host: ' +
-    'set "dns": ["<upstream-resolver-ip>"] in /etc/docker/daemon.json, or build with --network host'
+    `${engineDnsFix(engine.kind, [], engine.daemonJson)}; or build with --network host`
   );
 }
 
@@ -32,24 +42,36 @@ export function tcpFix(p: { host: string; port: number; cause: 'refused' | 'time
   return `packets to ${p.host}:${p.port} are dropped (egress firewall or regional blocking): open egress, ${via}`;
 }
 
+/** The Dockerfile lines that add a CA to the image's system store, which git, Go and curl all read. */
+export const CA_COPY = 'COPY corp-ca.crt /usr/local/share/ca-certificates/corp-ca.crt';
+export const CA_UPDATE = 'RUN update-ca-certificates';
+
+/** The line that installs the CA bundle itself, for the image's package manager. */
+export function caPackage(os: string | null): string {
+  return os === 'alpine' ? 'RUN apk add --no-cache ca-certificates' : 'RUN apt-get update && apt-get install -y ca-certificates';
+}
+
 /** Lines that install a CA into the image, by distribution. */
 export function caFix(p: { os: string | null; hasBundle: boolean; issuer: string | null }): string {
   const alpine = p.os === 'alpine';
-  const install = alpine ? 'RUN apk add --no-cache ca-certificates' : 'RUN apt-get update && apt-get install -y ca-certificates';
-  if (!p.hasBundle) return `the image has no CA certificates at all: ${install}`;
+  if (!p.hasBundle) return `the image has no CA certificates at all: ${caPackage(p.os)}`;
   return (
     `add the CA that signs ${p.issuer ? `"${p.issuer}"` : 'these certificates'} (corporate TLS interception?) to the image: ` +
-    `COPY corp-ca.crt /usr/local/share/ca-certificates/corp-ca.crt` +
-    `  then  RUN update-ca-certificates` +
+    `${CA_COPY}  then  ${CA_UPDATE}` +
     (alpine ? '  (needs ca-certificates: apk add --no-cache ca-certificates)' : '')
   );
 }
 
-export function tlsStallFix(): string {
+export function tlsStallFix(engine: EngineRef): string {
   return (
     'TCP connects but the handshake never completes, the mark of an MTU mismatch (VPN/overlay networks drop large packets): ' +
-    'set "mtu": 1400 (or lower) in /etc/docker/daemon.json and restart dockerd, or build with --network host'
+    `lower the engine's MTU to the path's, e.g. ${engineMtuFix(engine.kind, 1400, engine.daemonJson)}; or build with --network host`
   );
+}
+
+/** The short form, for a download that stalls after TCP connected: what the tls.handshake fix says at length. */
+export function stallFix(what: string): string {
+  return `${what} stalls: large packets lost on a VPN/overlay network (MTU: "mtu": 1400 in daemon.json), or a middlebox holding the connection`;
 }
 
 export function clockFix(skewMin: number): string {
@@ -70,11 +92,18 @@ export function proxyRefusedFix(proxy: string): string {
   );
 }
 
+/** A proxy URL with credentials in it, handed to the build as the predefined proxy build arg. */
+export function proxyCredentialsArg(hostPort = '<proxy-host>:<port>'): string {
+  return `--build-arg HTTPS_PROXY=http://<user>:<password>@${hostPort}`;
+}
+
 export function proxyAuthFix(proxy: string): string {
-  return (
-    `the proxy ${proxy} wants credentials (407): pass them in the URL, e.g. ` +
-    `docker build --build-arg HTTPS_PROXY=http://<user>:<password>@<proxy-host>:<port> .`
-  );
+  return `the proxy ${proxy} wants credentials (407): pass them in the URL, e.g. docker build ${proxyCredentialsArg()} .`;
+}
+
+/** A proxy on the machine running the engine, as a build reaches it: the host gateway, not localhost. */
+export function hostProxyArg(name: string, port: string | number): string {
+  return `--build-arg ${name}=http://host.docker.internal:${port} with --add-host host.docker.internal:host-gateway`;
 }
 
 export function goproxyFix(p: { alternative: string | null }): string {

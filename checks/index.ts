@@ -5,15 +5,17 @@
  */
 import { CATEGORIES, type CheckResult, type Evidence, type TargetEvidence } from '../src/model.js';
 import type { ImageCheck, TargetCheck } from './check.js';
-import { dnsResolve } from './dns.js';
+import { dnsResolve, dnsResolver } from './dns.js';
 import { httpGoproxy } from './http.js';
 import { authCredentials, authGit, authRepo } from './auth.js';
-import { e2eFallthrough, e2eFetch, e2eRecommend, e2eSumdb, e2eThroughput } from './e2e.js';
+import { e2eFetch } from './go-download.js';
+import { e2eFallthrough, e2eRecommend } from './goproxy-choice.js';
+import { e2eSumdb } from './sumdb.js';
+import { e2eThroughput } from './throughput.js';
 import { fsWritable } from './fs.js';
 import { hostCompare } from './host.js';
 import { goEnvGo, goEnvGoauth, goEnvGoflags, goEnvGoinsecure, goEnvGoproxy, goEnvGosumdb, goEnvPrivate, goEnvToolchain } from './go-env.js';
-import { dnsResolver, engineProbe } from './image.js';
-import { engineDns, engineEndpoint, engineMtu, engineProxy, enginePull } from './engine.js';
+import { engineDns, engineEndpoint, engineMtu, engineProbe, engineProxy, enginePull } from './engine.js';
 import { buildLint, buildStage } from './build.js';
 import { proxyEnvNoProxy, proxyEnvProxy, proxyEnvVars } from './proxy-env.js';
 import { tcpConnect } from './tcp.js';
@@ -67,7 +69,8 @@ function satisfied(r: CheckResult | undefined): boolean {
   return !!r && (r.status === 'pass' || r.status === 'warn' || (r.status === 'skip' && (r.cause === 'tool.missing' || r.cause === 'tool.tls_limited')));
 }
 
-function evaluateTarget(te: TargetEvidence, ev: Evidence): CheckResult[] {
+/** `informationalWarns` collects the failures that only warn because `informational(te)`: their chain still ended there. */
+function evaluateTarget(te: TargetEvidence, ev: Evidence, informationalWarns: Set<CheckResult>): CheckResult[] {
   const rows: CheckResult[] = [];
   for (const check of TARGET_CHECKS) {
     if (!check.appliesTo(te.target)) continue;
@@ -82,7 +85,7 @@ function evaluateTarget(te: TargetEvidence, ev: Evidence): CheckResult[] {
     }
     if (te[check.step] === null) {
       // A failure an informational target only warns about still ends its chain in the agent.
-      const warned = rows.find((p) => p.status === 'warn' && p.summary.endsWith(INFORMATIONAL));
+      const warned = rows.find((p) => informationalWarns.has(p));
       if (warned && te.finished) {
         const root = warned.explainedBy ?? { id: warned.id, target: warned.target };
         rows.push({ ...head, status: 'skip', ms: null, cause: 'prereq.failed', evidence: { prerequisite: `${warned.id} warned for ${warned.target}` }, fix: null, summary: `skipped after the ${warned.category.toUpperCase()} warning (${warned.cause ?? 'failed'} for ${warned.target})`, explainedBy: root });
@@ -101,6 +104,7 @@ function evaluateTarget(te: TargetEvidence, ev: Evidence): CheckResult[] {
     } else if (r.status === 'fail' && informational(te)) {
       r.status = 'warn';
       r.summary += INFORMATIONAL;
+      informationalWarns.add(r);
     }
     rows.push(r);
   }
@@ -115,6 +119,8 @@ function evaluateTarget(te: TargetEvidence, ev: Evidence): CheckResult[] {
 export function runChecks(ev: Evidence): CheckResult[] {
   const image = IMAGE_CHECKS.flatMap((c) => c.evaluate(ev).map((r) => ({ id: c.id, category: c.category, ...r })));
   const network = (r: CheckResult) => CATEGORIES.indexOf(r.category) <= CATEGORIES.indexOf('http');
-  const rows = [...image.filter(network), ...ev.targets.flatMap((te) => evaluateTarget(te, ev)), ...image.filter((r) => !network(r))];
-  return markCollateral(applyThresholds(rows.map((r) => goOverrulesImageRow(r, ev)), ev.context.thresholds));
+  const informationalWarns = new Set<CheckResult>();
+  const rows = [...image.filter(network), ...ev.targets.flatMap((te) => evaluateTarget(te, ev, informationalWarns)), ...image.filter((r) => !network(r))];
+  // Thresholds change only passing rows, so the warned rows keep their identity.
+  return markCollateral(applyThresholds(rows.map((r) => goOverrulesImageRow(r, ev)), ev.context.thresholds), informationalWarns);
 }

@@ -7,7 +7,7 @@ import { explainNoProxyDifference } from '../src/go/curl-proxy.js';
 import { goProxyFor } from '../src/go/http-proxy.js';
 import type { EnvVar, Evidence, TargetEvidence } from '../src/model.js';
 import { type ImageCheck, result, secs, sourceName, type TargetCheck, type ImageRow } from './check.js';
-import { proxyAuthFix } from './fixes.js';
+import { hostProxyArg, proxyAuthFix } from './fixes.js';
 import { redactUrl } from '../src/secrets.js';
 
 const PROXY_NAME = /^(https?|all|no|ftp)_proxy$/i;
@@ -58,7 +58,7 @@ function localhostFix(v: EnvVar): string {
   }
   return (
     `inside a container ${redactUrl(v.value)} is the container itself: point it at the host, ` +
-    `e.g. --build-arg ${v.name}=http://host.docker.internal:${port} with --add-host host.docker.internal:host-gateway, ` +
+    `e.g. ${hostProxyArg(v.name, port)}, ` +
     'or build with --network host'
   );
 }

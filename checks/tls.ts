@@ -2,6 +2,7 @@
 import type { Cause, Evidence, TargetEvidence, TlsEvidence } from '../src/model.js';
 import { result, secs, type TargetCheck, isProxyOnly } from './check.js';
 import { caFix, clockFix, tlsStallFix, wrongNameFix } from './fixes.js';
+import { engineOf } from './engine-fixes.js';
 import { otherWitnesses, tlsToolLimit } from './tool-limits.js';
 
 /** A clock further off than this makes date checks meaningless (field guide: TLS trust). */
@@ -43,7 +44,7 @@ export const tlsHandshake = {
       return result('skip', "cannot test TLS with this image's tools (no openssl, curl or busybox ssl_client)", { cause: 'tool.missing', evidence });
     }
     if (t.outcome === 'timeout') {
-      return result('fail', `TCP connected but the TLS handshake did not finish within ${secs(ev.context.timeoutMs)}`, { ms: t.ms, cause: 'tls.timeout', evidence, fix: tlsStallFix() });
+      return result('fail', `TCP connected but the TLS handshake did not finish within ${secs(ev.context.timeoutMs)}`, { ms: t.ms, cause: 'tls.timeout', evidence, fix: tlsStallFix(engineOf(ev)) });
     }
     const limit = tlsToolLimit(t);
     if (limit) {

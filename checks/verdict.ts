@@ -2,9 +2,13 @@
  * One plain-English verdict from all rows: the lowest broken layer, what the
  * failing rows there have in common, and the single most useful fix. Pure.
  * Rows skipped because of that layer are its collateral, not extra problems.
+ * It decides on check ids, statuses, cause codes and the rows' evidence, never on their
+ * prose; where it has nothing to add it quotes a row's summary whole.
  */
-import { CATEGORIES, type Category, type Cause, type CheckResult, type Evidence, type Verdict } from '../src/model.js';
+import { CATEGORIES, type Category, type Cause, type CheckResult, type Evidence, type FetchEvidence, type Verdict } from '../src/model.js';
 import { resolverName } from './check.js';
+import { fetchedWords } from './go-download.js';
+import { hostFinding, type HostRowEvidence } from './host.js';
 
 function list(names: string[]): string {
   const uniq = [...new Set(names)];
@@ -13,6 +17,11 @@ function list(names: string[]): string {
 
 function hostOf(target: string | null): string {
   return (target ?? '').replace(/^https?:\/\//, '').replace(/[:/].*$/, '');
+}
+
+/** The leading row's summary, quoted whole where the verdict has nothing to add: the verdict decides on codes and evidence and never reads it. */
+function said(rows: CheckResult[]): string {
+  return rows[0]?.summary ?? '';
 }
 
 function headline(cause: Cause | null, rows: CheckResult[], ev: Evidence): string {
@@ -63,7 +72,7 @@ function headline(cause: Cause | null, rows: CheckResult[], ev: Evidence): strin
     case 'fs.read_only':
       return `The build user (${ev.user || 'root'}) cannot write where the go command keeps modules and builds (${list(rows.map((r) => r.target ?? ''))}).`;
     case 'fs.undefined':
-      return `The go command has nowhere to keep its caches: ${rows[0]?.summary ?? ''}.`;
+      return `The go command has nowhere to keep its caches: ${said(rows)}.`;
     case 'auth.no_credentials':
     case 'auth.failed':
     case 'auth.publickey':
@@ -76,9 +85,9 @@ function headline(cause: Cause | null, rows: CheckResult[], ev: Evidence): strin
     case 'e2e.sumdb_unreachable':
     case 'e2e.sumdb_status':
     case 'e2e.sumdb_unavailable':
-      return `go mod download cannot verify modules: the checksum database does not answer on the path the go command uses (${rows[0]?.summary ?? ''}).`;
+      return `go mod download cannot verify modules: the checksum database does not answer on the path the go command uses (${said(rows)}).`;
     case 'e2e.no_fallthrough':
-      return `go mod download fails although an entry of GOPROXY works: ${rows[0]?.summary ?? ''}.`;
+      return `go mod download fails although an entry of GOPROXY works: ${said(rows)}.`;
     case 'e2e.auth':
       return `Private modules cannot be downloaded: the go command's git has no working credentials (${list(rows.map((r) => r.target ?? ''))}).`;
     case 'e2e.not_found':
@@ -88,26 +97,26 @@ function headline(cause: Cause | null, rows: CheckResult[], ev: Evidence): strin
     case 'e2e.hung':
     case 'e2e.timeout':
     case 'e2e.stalled':
-      return `go mod download hangs: ${rows[0]?.summary ?? ''}.`;
+      return `go mod download hangs: ${said(rows)}.`;
     case 'e2e.stopped':
-      return `go mod download cannot work: ${rows[0]?.summary ?? ''}.`;
+      return `go mod download cannot work: ${said(rows)}.`;
     case 'e2e.dns':
     case 'e2e.refused':
     case 'e2e.proxy':
     case 'e2e.tls_timeout':
     case 'e2e.x509':
     case 'e2e.server_error':
-      return `go mod download fails: ${rows[0]?.summary ?? ''}.`;
+      return `go mod download fails: ${said(rows)}.`;
     case 'engine.pull':
-      return `The build cannot start: ${rows[0]?.summary ?? ''}. The go command is never reached.`;
+      return `The build cannot start: ${said(rows)}. The go command is never reached.`;
     case 'build.failed':
     case 'build.buildkit_network':
     case 'build.differs': {
-      const s = rows[0]?.summary ?? '';
+      const s = said(rows);
       return `${s[0]?.toUpperCase() ?? ''}${s.slice(1)}.`;
     }
     default:
-      return `${rows[0]?.id ?? 'A check'} fails for ${hosts}: ${rows[0]?.summary ?? ''}`;
+      return `${rows[0]?.id ?? 'A check'} fails for ${hosts}: ${said(rows)}`;
   }
 }
 
@@ -140,19 +149,30 @@ function machineHeadline(step: unknown, hosts: string): string {
   }
 }
 
+/** The go command's download through the image's GOPROXY as configured (not one entry on its own, not a private module). */
+function configuredFetch(r: CheckResult): boolean {
+  return r.id === 'e2e.fetch' && (r.evidence as Partial<FetchEvidence>).fetch?.kind === 'configured';
+}
+
 /** Which e2e finding leads the verdict: the one whose fix is most direct. */
 const E2E_FIRST = ['e2e.fallthrough', 'e2e.sumdb', 'e2e.throughput', 'e2e.fetch'];
 function e2eRank(r: CheckResult): number {
   const i = E2E_FIRST.indexOf(r.id);
   // Private modules and the configured list before one entry on its own.
-  return (i < 0 ? E2E_FIRST.length : i) * 10 + (r.id === 'e2e.fetch' && (r.target ?? '').startsWith('GOPROXY=') ? 1 : 0);
+  return (i < 0 ? E2E_FIRST.length : i) * 10 + (configuredFetch(r) ? 1 : 0);
+}
+
+/** The container's side of a host finding, where its own rows' evidence says it: what the container's resolver answered. */
+function containerSide(h: CheckResult, results: CheckResult[], ev: Evidence): { dns?: string; resolver?: string } {
+  const dns = results.find((r) => r.id === 'dns.resolve' && r.target === h.target)?.evidence.outcome;
+  return h.cause === 'host.dns_differs' && typeof dns === 'string' ? { dns, resolver: resolverName(ev) } : {};
 }
 
 const ref = (r: CheckResult) => `${r.id}@${r.target ?? ''}`;
 
 /** The go command's own result for the configured GOPROXY, in a few words. */
 function goCommandWords(results: CheckResult[]): string | null {
-  const fetch = results.find((r) => r.id === 'e2e.fetch' && (r.target ?? '').startsWith('GOPROXY='));
+  const fetch = results.find(configuredFetch);
   if (!fetch || fetch.status === 'skip') return null;
   if (fetch.cause === 'e2e.stopped') return 'go mod download itself cannot work: it was stopped once that was known';
   return fetch.status === 'pass' ? 'go mod download itself works' : `go mod download itself fails (${fetch.cause?.replace('e2e.', '') ?? 'error'})`;
@@ -170,9 +190,9 @@ export function verdict(results: CheckResult[], ev: Evidence): Verdict {
   const goWords = goCommandWords(results);
   if (fails.length === 0) {
     const warns = results.filter((r) => r.status === 'warn');
-    const fetch = results.find((r) => r.id === 'e2e.fetch' && (r.target ?? '').startsWith('GOPROXY=') && r.status === 'pass');
+    const fetch = results.find((r) => configuredFetch(r) && r.status === 'pass');
     const works = fetch
-      ? `go mod download works from this image: ${fetch.summary.replace(/^go mod download /, '').replace(/:.*$/, '')}.`
+      ? `go mod download works from this image: ${fetchedWords(fetch.evidence as unknown as FetchEvidence)}.`
       : 'The container reaches every module source it needs: go mod download should work from this image.';
     // The go command works where a probe tool fails: say so first, it is what a user wonders about.
     const disagree = warns.filter((r) => r.cause === 'tool.disagrees');
@@ -210,7 +230,7 @@ export function verdict(results: CheckResult[], ev: Evidence): Verdict {
     const r = rows[0]!;
     return {
       layer,
-      text: `go mod download fails, but no probe below it does, so the evidence does not single out a cause: ${r.summary}`,
+      text: `go mod download fails, but no probe below it does, so the evidence does not single out a cause: ${said([r])}`,
       fix: null,
       basedOn: rows.map(ref),
       cause,
@@ -224,7 +244,8 @@ export function verdict(results: CheckResult[], ev: Evidence): Verdict {
   // The same failure on this machine: a working GOPROXY list still beats the machine's fix.
   const hostFix = explaining?.cause === 'host.ca_differs' || (machine && listRow) ? null : explaining?.fix;
   const fix = hostFix ?? listRow?.fix ?? rows.find((r) => r.fix)?.fix ?? (layer === 'e2e' ? results.find((r) => r.id === 'e2e.recommend' && r.status === 'warn')?.fix : null) ?? null;
-  const why = explaining ? ` ${explaining.summary.replace(/ — host:.*$/, '')[0]!.toUpperCase()}${explaining.summary.replace(/ — host:.*$/, '').slice(1)}.` : '';
+  const finding = explaining ? hostFinding(explaining.cause, explaining.target ?? '', explaining.evidence as unknown as HostRowEvidence, containerSide(explaining, results, ev)) : null;
+  const why = finding ? ` ${finding[0]!.toUpperCase()}${finding.slice(1)}.` : '';
   const agrees = layer !== 'e2e' && goWords ? ` (${goWords}.)` : '';
   const head = machine ? machineHeadline(layer === 'e2e' ? explaining.evidence.step : layer, list([...hosts])) : headline(cause, rows, ev);
   const text = `${head}${why}${agrees}${fix ? ` Fix: ${fix}` : ''}`;

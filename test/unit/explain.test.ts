@@ -23,7 +23,7 @@ const cases: Array<[string, Family, string, string, number]> = [
   ['tcp-git-connect-timeout.log', 'tcp', 'tcp.timeout', 'open egress to github.com:443', 4],
   ['tcp-ipv6-no-route.log', 'tcp', 'tcp.ipv6_unreachable', '"ipv6": true', 3],
   ['tcp-reset.log', 'tcp', 'tcp.reset', 'HTTPS_PROXY=', 4],
-  ['tls-stall-buildx.log', 'tls-stall', 'tls-stall.handshake_timeout', '{ "mtu": 1400 }', 8],
+  ['tls-stall-buildx.log', 'tls-stall', 'tls-stall.handshake_timeout', '"mtu": 1400 in /etc/docker/daemon.json', 8],
   ['tls-stall-dind.log', 'tls-stall', 'tls-stall.handshake_timeout', '--mtu=1400', 17],
   ['tls-stall-old-info.log', 'tls-stall', 'tls-stall.handshake_timeout', '"mtu"', 3],
   ['tls-trust-unknown-authority.log', 'tls-trust', 'tls-trust.unknown_authority', 'update-ca-certificates', 4],

@@ -3,7 +3,8 @@
  * Field guide: shared/docs/domain.md. Conventions for patterns: ./index.ts.
  */
 import type { Rule } from './types.js';
-import { lines, NET_ERR, REGISTRY } from './fix-helpers.js';
+import { EXAMPLE_PROXY, lines, NET_ERR, REGISTRY } from './fix-helpers.js';
+import { daemonDnsFix, daemonJsonFix, engineProxyFix, MIRROR_SETTING } from '../../../checks/engine-fixes.js';
 
 export const baseImageRules: Rule[] = [
   {
@@ -46,7 +47,7 @@ export const baseImageRules: Rule[] = [
     meaning: "Docker Hub refused to serve the base image: the engine's anonymous (or your account's) pull rate limit is used up. Go never ran.",
     fix: lines(
       `docker login   # authenticated pulls have a higher limit (CI: log in before the build step)`,
-      `or pull through a mirror, in /etc/docker/daemon.json: { "registry-mirrors": ["https://mirror.gcr.io"] }`,
+      `or pull through a mirror: ${daemonJsonFix('docker', MIRROR_SETTING, null)}`,
       `or FROM mirror.gcr.io/library/golang:<tag> in the Dockerfile`,
     ),
   },
@@ -107,12 +108,12 @@ export const baseImageRules: Rule[] = [
       const t = m.input;
       return lines(
         /lookup |no such host|server misbehaving/.test(t) &&
-          `DNS on the engine's machine failed (resolvectl status; /etc/resolv.conf); fix it there, or set "dns" in /etc/docker/daemon.json.`,
+          `DNS on the engine's machine failed (resolvectl status; /etc/resolv.conf); fix it there, or set ${daemonDnsFix('docker', ['<resolver-ip>'])}.`,
         /x509:/.test(t) && `Trust the registry's CA: /etc/docker/certs.d/<registry>/ca.crt (or the system store), then restart the engine.`,
         /Client\.Timeout|i\/o timeout|request canceled/.test(t) &&
           `The registry did not answer in time: a firewall or a proxy only the shell knows about (the engine does not read your shell's HTTPS_PROXY), or a slow link.`,
-        `If only a proxy gets out, give the engine one: "proxies": {"https-proxy": "http://proxy.corp.example:3128", "no-proxy": "localhost,127.0.0.1"} in /etc/docker/daemon.json`,
-        `or a mirror: { "registry-mirrors": ["https://mirror.gcr.io"] }; then sudo systemctl restart docker`,
+        `If only a proxy gets out, give the engine one: ${engineProxyFix('docker', EXAMPLE_PROXY, false)}`,
+        `or a mirror: ${daemonJsonFix('docker', MIRROR_SETTING, null)}`,
       );
     },
   },
@@ -124,7 +125,7 @@ export const baseImageRules: Rule[] = [
     patterns: [/^(?=.*(?:failed to resolve source metadata for|httpReadSeeker|error pulling image))(?=.*: (5\d\d [A-Za-z ]+))/],
     meaning: 'The registry answered the pull of the FROM image with a server error: an outage or a broken mirror, not your build.',
     fix: lines(
-      `Retry later (status.docker.com), or pull through another mirror: { "registry-mirrors": ["https://mirror.gcr.io"] } in /etc/docker/daemon.json`,
+      `Retry later (status.docker.com), or pull through another mirror: ${daemonJsonFix('docker', MIRROR_SETTING, null)}`,
       `or docker pull <image:tag> once it works; the build then uses the local copy.`,
     ),
   },

@@ -4,6 +4,7 @@
  */
 import type { Rule } from './types.js';
 import { lines } from './fix-helpers.js';
+import { daemonDnsFix } from '../../../checks/engine-fixes.js';
 
 const PUBLIC_GO_HOSTS = /(?:^|\.)(?:golang\.org|googleapis\.com|googlesource\.com|goproxy\.cn|goproxy\.io|gocenter\.io|github\.com|gitlab\.com|bitbucket\.org|gopkg\.in|docker\.io|docker\.com)$/;
 
@@ -17,9 +18,7 @@ function dnsFix(host: string, resolver: string | undefined): string {
         : null;
   return lines(
     where,
-    `Give the engine resolvers that answer ${host}, in /etc/docker/daemon.json:`,
-    `  { "dns": ["<your network's DNS server>", "1.1.1.1"] }`,
-    `  sudo systemctl restart docker`,
+    `Give the engine resolvers that answer ${host}: ${daemonDnsFix('docker', ["<your network's DNS server>", '1.1.1.1'])}`,
     `or build on the host's network: docker build --network host .`,
   );
 }
@@ -69,7 +68,7 @@ export const dnsRules: Rule[] = [
       PUBLIC_GO_HOSTS.test(m[1]!)
         ? dnsFix(m[1]!, m[2])
         : lines(
-            `${m[1]} is only known to your network's DNS. Either give the engine that DNS: /etc/docker/daemon.json { "dns": ["<corporate DNS IP>"] }`,
+            `${m[1]} is only known to your network's DNS. Either give the engine that DNS: ${daemonDnsFix('docker', ['<corporate DNS IP>'])}`,
             `or pin it for the build: docker build --add-host ${m[1]}:<IP> .   (or --network host)`,
           ),
   },

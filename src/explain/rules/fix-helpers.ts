@@ -1,5 +1,6 @@
 /** Small pure builders shared by the families' fixes: values picked out of the log, and lines joined. */
 import type { FixContext } from './types.js';
+import { engineProxyFix as engineProxySetting, type ProxyValues } from '../../../checks/engine-fixes.js';
 
 const MODULE = /(?:^|[\s'"(])([a-z0-9][-a-z0-9.]*\.[a-z]{2,}(?:\/[-A-Za-z0-9_.~!+]+)+)@v\d/;
 const URL_HOST = /https?:\/\/(?:[^\s/@'"]*@)?([^\s/:'"?]+)/;
@@ -59,13 +60,13 @@ export const NET_ERR = String.raw`(?:dial tcp|i/o timeout|connection refused|no 
 export const REGISTRY = String.raw`(?:https?://[^\s"/]+/v2/|auth\.docker\.io/token|Error response from daemon|failed to resolve source metadata|load metadata for|error pulling image|error pinging docker registry|resolve image config for)`;
 export const REGISTRY_LINE = new RegExp(REGISTRY);
 
-/** What to change when the engine itself (not the build's RUN steps) uses a proxy. */
+/** The proxy the fixes show where the log names none. */
+export const EXAMPLE_PROXY: ProxyValues = { https: 'http://proxy.corp.example:3128', http: 'http://proxy.corp.example:3128', no: 'localhost,127.0.0.1' };
+
+/** What to change when the engine itself (not the build's RUN steps) uses a proxy: the checks' wording, for a plain dockerd and Docker Desktop. */
 export function engineProxyFix(): string {
   return lines(
-    `this is the engine's own proxy (it pulls the FROM image, not a RUN step): Linux: /etc/systemd/system/docker.service.d/http-proxy.conf`,
-    `  [Service]`,
-    `  Environment="HTTPS_PROXY=http://proxy.corp.example:3128" "NO_PROXY=localhost,127.0.0.1"`,
-    `  sudo systemctl daemon-reload && sudo systemctl restart docker   # or "proxies" in /etc/docker/daemon.json (Engine 23+)`,
-    `Docker Desktop: Settings → Resources → Proxies (an http:// URL with a host and port, or switch the manual proxy off)`,
+    `this is the engine's own proxy (it pulls the FROM image, not a RUN step): Linux: ${engineProxySetting('docker', EXAMPLE_PROXY, false)}`,
+    `${engineProxySetting('desktop', EXAMPLE_PROXY, false)}: an http:// URL with a host and port, or switch the manual proxy off`,
   );
 }

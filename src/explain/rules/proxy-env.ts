@@ -4,6 +4,7 @@
  */
 import type { FixContext, Rule } from './types.js';
 import { engineProxyFix, lines, REGISTRY_LINE } from './fix-helpers.js';
+import { proxyCredentialsArg } from '../../../checks/fixes.js';
 
 type Fix = Rule['fix'];
 
@@ -137,7 +138,7 @@ export const proxyEnvRules: Rule[] = [
     patterns: [/Proxy Authentication Required/, /Received HTTP code 407 from proxy/, /CONNECT tunnel failed, response 407/],
     meaning: 'The proxy wants credentials and the build sent none (or wrong ones): the variables reached the build without the user:password part.',
     fix: lines(
-      `docker build --build-arg HTTPS_PROXY=http://<user>:<password>@proxy.corp.example:3128 --build-arg HTTP_PROXY=http://<user>:<password>@proxy.corp.example:3128 .`,
+      `docker build ${proxyCredentialsArg('proxy.corp.example:3128')} --build-arg HTTP_PROXY=http://<user>:<password>@proxy.corp.example:3128 .`,
       `(percent-encode @ : / in the password; the predefined *_PROXY build args stay out of the image history)`,
       `NTLM/Kerberos-only proxies: run a local relay (cntlm, px) and point the build at it.`,
     ),

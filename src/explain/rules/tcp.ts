@@ -4,6 +4,7 @@
  */
 import type { Rule } from './types.js';
 import { hostIn, lines } from './fix-helpers.js';
+import { daemonJsonFix } from '../../../checks/engine-fixes.js';
 
 function egressFix(host: string | null): string {
   const google = host && /(?:^|\.)(?:golang\.org|googleapis\.com)$/.test(host);
@@ -25,7 +26,7 @@ export const tcpRules: Rule[] = [
     patterns: [/dial tcp (\[[0-9a-fA-F:]+\]:\d+): connect: (?:cannot assign requested address|network is unreachable|no route to host)/],
     meaning: 'The name resolved to an IPv6 address but the container has no IPv6 route (Docker networks are IPv4-only by default).',
     fix: lines(
-      `give the network IPv6, /etc/docker/daemon.json: { "ipv6": true, "fixed-cidr-v6": "fd00:d0c::/64" } then sudo systemctl restart docker`,
+      `give the network IPv6: ${daemonJsonFix('docker', '"ipv6": true, "fixed-cidr-v6": "fd00:d0c::/64"', null)}`,
       `or build on the host's network: docker build --network host .`,
     ),
   },

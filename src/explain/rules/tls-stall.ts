@@ -4,6 +4,10 @@
  */
 import type { Rule } from './types.js';
 import { lines, REGISTRY } from './fix-helpers.js';
+import { daemonJsonFix, engineMtuFix as mtuSettingFix, MIRROR_SETTING } from '../../../checks/engine-fixes.js';
+
+/** The bridge's MTU, lowered to the uplink's or the VPN's. */
+const BRIDGE_MTU = `lower the bridge MTU to the uplink/VPN MTU: ${mtuSettingFix('docker', 1400, null)}`;
 
 const ENGINE_MTU_WHY = 'the registry (or its CDN, or a mirror) may be slow or overloaded itself: if another network or a mirror pulls fine, it is the link';
 
@@ -13,7 +17,7 @@ function engineMtuFix(): string {
     `the engine itself (pulling or pushing an image, not a RUN step) stalled on the registry: large packets are lost on a link with a smaller MTU (VPN, PPPoE, nested VM, Vagrant/VMware NIC)`,
     `ip link   # on the engine's machine (or the VM that runs it): compare the uplink's mtu with the path's, e.g. ping -M do -s 1372 registry-1.docker.io`,
     `sudo ip link set dev <uplink> mtu 1400   # persist it in the VM/network config (netplan, Vagrantfile, VMware NIC settings)`,
-    `then: docker pull <image>; if it still fails on a healthy link, pull through a mirror: { "registry-mirrors": ["https://mirror.gcr.io"] } in /etc/docker/daemon.json`,
+    `then: docker pull <image>; if it still fails on a healthy link, pull through a mirror: ${daemonJsonFix('docker', MIRROR_SETTING, null)}`,
   );
 }
 
@@ -49,7 +53,7 @@ export const tlsStallRules: Rule[] = [
     meaning: "TCP connected but the TLS handshake never completed: usually an MTU mismatch (VPN, overlay, docker-in-docker) drops the large certificate packets while small ones pass.",
     fix: lines(
       `compare the host uplink's MTU (ip link) with the bridge's: docker network inspect bridge -f '{{index .Options "com.docker.network.driver.mtu"}}'`,
-      `/etc/docker/daemon.json: { "mtu": 1400 }   # the uplink/VPN MTU; then sudo systemctl restart docker`,
+      BRIDGE_MTU,
       `docker-in-docker (GitLab CI): start the dind service with --mtu=1400`,
       `or: docker build --network host .`,
     ),
@@ -61,6 +65,6 @@ export const tlsStallRules: Rule[] = [
     specificity: 45,
     patterns: [/GnuTLS recv error \(-\d+\)/, /gnutls_handshake\(\) failed/, /OpenSSL SSL_connect: SSL_ERROR_SYSCALL/],
     meaning: "git's TLS connection was cut mid-stream: the same MTU or middlebox trouble as a Go TLS handshake timeout.",
-    fix: lines(`/etc/docker/daemon.json: { "mtu": 1400 }   # the uplink/VPN MTU; then sudo systemctl restart docker`, `or: docker build --network host .`),
+    fix: lines(BRIDGE_MTU, `or: docker build --network host .`),
   },
 ];

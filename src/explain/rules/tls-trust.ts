@@ -4,6 +4,7 @@
  */
 import type { Rule } from './types.js';
 import { hostIn, lines } from './fix-helpers.js';
+import { CA_COPY, CA_UPDATE, caPackage } from '../../../checks/fixes.js';
 
 export const tlsTrustRules: Rule[] = [
   {
@@ -13,7 +14,7 @@ export const tlsTrustRules: Rule[] = [
     specificity: 65,
     patterns: [/x509: failed to load system roots and no roots provided/],
     meaning: 'The image has no CA bundle at all (scratch, distroless-static without certs, alpine without ca-certificates).',
-    fix: lines(`RUN apk add --no-cache ca-certificates   # alpine; Debian: apt-get install -y ca-certificates`, `scratch: COPY --from=builder /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/`),
+    fix: lines(`${caPackage('alpine')}   # alpine; Debian: ${caPackage('debian')}`, `scratch: COPY --from=builder /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/`),
   },
   {
     family: 'tls-trust',
@@ -26,8 +27,8 @@ export const tlsTrustRules: Rule[] = [
       const host = hostIn(m.input) ?? 'proxy.golang.org';
       return lines(
         `openssl s_client -showcerts -connect ${host}:443 </dev/null   # the top issuer${m[1] ? ` ("${m[1]}")` : ''} is the CA to trust`,
-        `COPY corp-root-ca.crt /usr/local/share/ca-certificates/corp-root-ca.crt`,
-        `RUN update-ca-certificates   # alpine: RUN apk add --no-cache ca-certificates && update-ca-certificates`,
+        CA_COPY,
+        `${CA_UPDATE}   # alpine: ${caPackage('alpine')} && update-ca-certificates`,
       );
     },
   },
@@ -79,6 +80,6 @@ export const tlsTrustRules: Rule[] = [
     specificity: 58,
     patterns: [/SSL certificate problem: (unable to get local issuer certificate|self[- ]signed certificate in certificate chain|self[- ]signed certificate)/, /server certificate verification failed\. CAfile/],
     meaning: "git does not trust the git server's certificate: a corporate CA missing from the image's trust store.",
-    fix: lines(`COPY corp-root-ca.crt /usr/local/share/ca-certificates/corp-root-ca.crt`, `RUN update-ca-certificates   # git and Go both read the system store`),
+    fix: lines(CA_COPY, `${CA_UPDATE}   # git and Go both read the system store`),
   },
 ];
