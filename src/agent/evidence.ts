@@ -4,7 +4,8 @@
  * collector (src/collect) calls these as blocks arrive and once the agent is done.
  */
 import type { DockerfileEvidence, EnvVar, Evidence, FetchEvidence, FsEvidence, ProbePlan, RawBlock, RepoEvidence, StopReason, SumdbGetEvidence, TargetEvidence, TransferEvidence } from '../model.js';
-import { parseDns, parseFetch, parseFs, parseHttp, parseRepo, parseTcp, parseTls, parseTransfer } from './parse.js';
+import { parseDns, parseHttp, parseTcp, parseTls } from './parse-network.js';
+import { parseFetch, parseFs, parseRepo, parseTransfer } from './parse.js';
 import type { Block } from './wire.js';
 
 /** The probes a plan names, as measured. */

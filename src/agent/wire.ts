@@ -3,7 +3,9 @@
  *
  * Agent → host: blocks of `@gmd begin ID`, `@gmd kv KEY VALUE`, `| raw line`,
  * `|body line`, `@gmd end ID`, plus the bare markers `@gmd ready` and `@gmd done`.
- * Host → agent: plan lines, whitespace-separated, read by the shell's `read`.
+ * Host → agent: the plan's lines, whitespace-separated, read by the shell's `read` and
+ * ended by `go`; then, while the jobs run, a `stop KEY` line for each job the host no
+ * longer needs (see docs/architecture.md, "How a run decides to stop").
  */
 import type { ProbePlan } from '../model.js';
 
@@ -114,6 +116,7 @@ export function kvAll(block: Block, key: string): string[] {
   return block.kv.filter(([k]) => k === key).map(([, v]) => v);
 }
 
+/** The first value of a kv key as an integer; null when absent or not one (`rc -`: the agent ran nothing). */
 export function kvInt(block: Block, key: string): number | null {
   const v = kv(block, key);
   if (v === undefined || !/^-?\d+$/.test(v.trim())) return null;
@@ -123,6 +126,7 @@ export function kvInt(block: Block, key: string): number | null {
 /** Characters allowed in a plan field: they reach the shell's `read`, so no whitespace. */
 const SAFE_FIELD = /^[A-Za-z0-9._~:/?#[\]@!$&'()*+,;=%|-]+$/;
 
+/** Whether a value can cross the wire as one plan field. */
 export function isSafeField(value: string): boolean {
   return SAFE_FIELD.test(value);
 }

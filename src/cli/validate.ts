@@ -11,6 +11,7 @@ import { isSafeField } from '../agent/wire.js';
 import { type BuildSecret, type PrivateRepo, type SshSource, THROUGHPUT_MODULE, type UserTarget } from '../options.js';
 import { redactUrl } from '../secrets.js';
 
+/** What parsing the arguments may read: the environment and files (a fake in tests). */
 export interface ArgsIo {
   env: Readonly<Record<string, string | undefined>>;
   readFile(path: string): string;
@@ -21,6 +22,7 @@ export interface ArgsIo {
 
 const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62})(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62}))*\.?$/;
 
+/** --image: a reference by the engine's grammar (src/image-ref.ts). */
 export function validateImage(ref: string): string {
   const problem = imageRefProblem(ref);
   if (problem?.kind === 'too-long') {
@@ -34,6 +36,7 @@ function validHost(h: string): boolean {
   return HOSTNAME.test(h) || isIP(h) !== 0;
 }
 
+/** A --probe value: HOST[:PORT] (port 443 by default), or an http(s) URL taken as a module proxy. */
 export function parseTarget(value: string): UserTarget {
   if (/^https?:\/\//i.test(value)) {
     let u: URL;
@@ -55,6 +58,7 @@ export function parseTarget(value: string): UserTarget {
   return { host, port, proxyUrl: null };
 }
 
+/** --add-host as docker run takes it. */
 export function parseAddHost(value: string): string {
   // docker accepts host:ip and host=ip; the engine wants host:ip.
   const m = /^([^:=]+)[:=](.+)$/.exec(value);
@@ -118,6 +122,7 @@ export function parseCanary(value: string, flag = 'canary'): string {
   return value;
 }
 
+/** --timeout: seconds, or a number with `ms` or `s`, from 100ms to 600s; returned in milliseconds. */
 export function parseDuration(flag: string, value: string | number): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s)?$/.exec(String(value).trim());
   const ms = m ? Number(m[1]) * (m[2] === 'ms' ? 1 : 1000) : NaN;
@@ -141,6 +146,7 @@ export function parseEnvFile(text: string, path: string, env: ArgsIo['env']): st
   return out;
 }
 
+/** One -e or --env-file entry: KEY=VALUE as written, or a bare KEY copied from this shell (dropped when unset). */
 export function envEntry(entry: string, where: string, env: ArgsIo['env']): string[] {
   const eq = entry.indexOf('=');
   const key = eq < 0 ? entry : entry.slice(0, eq);
@@ -162,6 +168,7 @@ export function parseBuildArg(value: string, env: ArgsIo['env']): { name: string
   return fromShell === undefined ? null : { name, value: fromShell, origin: '--build-arg (from this shell)' };
 }
 
+/** Whether the file can be read (the Dockerfile and .dockerignore that are looked for, not named). */
 export function readable(io: ArgsIo, path: string): boolean {
   try {
     io.readFile(path);
@@ -171,6 +178,7 @@ export function readable(io: ArgsIo, path: string): boolean {
   }
 }
 
+/** A file a flag names: its text, or a UsageError naming the flag and why. */
 export function readOrFail(io: ArgsIo, path: string, flag: string): string {
   try {
     return io.readFile(path);
@@ -209,6 +217,7 @@ function distance(a: string, b: string): number {
 /** Ids and categories --only/--skip (and the config file's only/skip) accept. */
 export const SELECTORS: readonly string[] = [...CATEGORIES, ...CHECK_IDS, 'build.step'];
 
+/** An --only/--skip value: a check id or category, with a "did you mean" when it is near one. */
 export function validateSelector(flag: string, value: string): string {
   if (SELECTORS.includes(value)) return value;
   const near = SELECTORS.find((k) => k.toLowerCase() === value.toLowerCase()) ?? closest(value, SELECTORS);

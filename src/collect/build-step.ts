@@ -5,7 +5,7 @@
  * A build step has no stdin, so it takes two builds: the first prints the facts, the
  * plan made from them goes into the context of the second. The rest is run mode's code.
  */
-import { parseFacts } from '../agent/parse.js';
+import { parseFacts } from '../agent/parse-facts.js';
 import { type Block, encodePlan, WireReader } from '../agent/wire.js';
 import type { Engine, EngineInfo, ImageConfig } from '../engine/types.js';
 import { LABEL_HOST, LABEL_PID, LABEL_RUN, LABEL_STARTED, LABEL_TOOL } from '../engine/types.js';

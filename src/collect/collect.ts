@@ -4,7 +4,7 @@
  * the build step beside it, then the Evidence the checks judge. All Docker work goes
  * through the injected Engine; the host side through an injected prober.
  */
-import { parseFacts } from '../agent/parse.js';
+import { parseFacts } from '../agent/parse-facts.js';
 import { envWithSources, stageEnvVars } from '../agent/evidence.js';
 import type { Engine, EngineInfo, ImageConfig, PullProgress } from '../engine/types.js';
 import { ImageMissing } from '../errors.js';

@@ -6,7 +6,7 @@
  */
 import createDebug from 'debug';
 import { evidenceFromBlocks, type MeasuredEvidence, rawBlocks, targetsFromBlocks, withStopReasons } from '../agent/evidence.js';
-import { parseFacts } from '../agent/parse.js';
+import { parseFacts } from '../agent/parse-facts.js';
 import { encodePlan } from '../agent/wire.js';
 import { type AgentFile, type AgentRunResult, LABEL_RUN, LABEL_TOOL } from '../engine/types.js';
 import { ProbeFailed } from '../errors.js';

@@ -2,10 +2,12 @@
  * Dockerfile variable expansion, a port of BuildKit's shell lexer
  * (frontend/dockerfile/shell/lex.go): dockerfile-ast parses but does not substitute. Pure.
  */
-// Variable expansion: BuildKit's ProcessWord (frontend/dockerfile/shell/lex.go) — quotes
-// removed, escapes applied, $VAR ${VAR} ${VAR:-x} ${VAR-x} ${VAR:+x} ${VAR+x} ${VAR:?x}
-// ${VAR#p} ${VAR%p} ${VAR/p/r}. `undefinedRefs` lists plain references to unset names.
 
+/**
+ * BuildKit's ProcessWord: quotes removed, escapes applied, $VAR ${VAR} ${VAR:-x} ${VAR-x}
+ * ${VAR:+x} ${VAR+x} ${VAR:?x} ${VAR#p} ${VAR%p} ${VAR/p/r}. `undefinedRefs` lists plain
+ * references to unset names; `names`, every name looked up.
+ */
 export function expandWord(word: string, lookup: (name: string) => string | undefined, escape = '\\'): { value: string; undefinedRefs: string[]; names: string[] } {
   let i = 0;
   const refs: string[] = [];

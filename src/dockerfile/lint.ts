@@ -1,26 +1,18 @@
 /**
  * Dockerfile lints: the patterns the field guide names (shared/docs/domain.md, "Docker's own
  * part"), judged on the stage resolveStage() walked — never by probing. Each finding carries
- * a line to paste. Also the reading of RUN shell text: which go commands a RUN runs.
+ * a line to paste. How a RUN is read (its shell text, go commands, mounts) is run-instruction.ts.
  * Pure: no I/O.
  */
 import ignoreModule from '@balena/dockerignore';
 import type { DockerfileFinding, StageVar } from '../model.js';
+import type { Mount } from './run-instruction.js';
 
 // A CommonJS module whose typings declare `export default`: the factory is also its own `.default`.
 const dockerignore = ignoreModule.default;
 
 /** The proxy ARGs docker predefines: usable with --build-arg without an ARG line. */
 export const PROXY_ARGS = ['HTTP_PROXY', 'HTTPS_PROXY', 'FTP_PROXY', 'NO_PROXY', 'ALL_PROXY'].flatMap((n) => [n, n.toLowerCase()]);
-
-/** A `--mount=` flag of a RUN, options as written (`type` defaults to bind, as in BuildKit). */
-export interface Mount {
-  raw: string;
-  type: string;
-  /** target/dst/destination, variables expanded. */
-  target: string | null;
-  options: Record<string, string>;
-}
 
 export interface RunFact {
   line: number;
@@ -68,106 +60,7 @@ export interface LintModel {
   unusedBuildArgs: string[];
 }
 
-// ---------------------------------------------------------------------------
-// RUN text: a shell reading good enough to find go invocations (not a shell).
-
-/** Simple commands of a shell text, words unquoted; separators: ; & | && || newlines, subshells. */
-export function shellCommands(text: string): string[][] {
-  const cmds: string[][] = [];
-  let words: string[] = [];
-  let word = '';
-  let inWord = false;
-  const endWord = () => {
-    if (inWord) words.push(word);
-    word = '';
-    inWord = false;
-  };
-  const endCmd = () => {
-    endWord();
-    if (words.length) cmds.push(words);
-    words = [];
-  };
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (c === '\\') {
-      if (text[i + 1] !== '\n') word += text[i + 1] ?? '';
-      i++;
-      inWord = true;
-    } else if (c === "'") {
-      const j = text.indexOf("'", i + 1);
-      word += text.slice(i + 1, j < 0 ? undefined : j);
-      i = j < 0 ? text.length : j;
-      inWord = true;
-    } else if (c === '"') {
-      let j = i + 1;
-      for (; j < text.length && text[j] !== '"'; j++) word += text[j] === '\\' && j + 1 < text.length ? text[++j] : text[j];
-      i = j;
-      inWord = true;
-    } else if (c === '$' && text[i + 1] === '{') {
-      const j = text.indexOf('}', i);
-      word += text.slice(i, j < 0 ? undefined : j + 1);
-      i = j < 0 ? text.length : j;
-      inWord = true;
-    } else if (c === '$' && text[i + 1] === '(') {
-      endCmd();
-      i++;
-    } else if (c === '#' && !inWord) {
-      const j = text.indexOf('\n', i);
-      i = j < 0 ? text.length : j - 1;
-    } else if (/[;&|()\n`]/.test(c) || ((c === '{' || c === '}') && !inWord)) {
-      endCmd();
-    } else if (/\s/.test(c)) {
-      endWord();
-    } else {
-      word += c;
-      inWord = true;
-    }
-  }
-  endCmd();
-  return cmds;
-}
-
-/** Go subcommands that resolve or download modules. */
-const GO_SUBCOMMANDS = new Set(['build', 'install', 'get', 'test', 'run', 'list']);
-const GO_MOD_SUBCOMMANDS = new Set(['download', 'tidy', 'vendor']);
-const WRAPPERS = new Set(['env', 'time', 'exec', 'nice', 'nohup', 'sudo', 'command']);
-const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh']);
-
-/** The go subcommands one simple command runs (`CGO_ENABLED=0 /usr/local/go/bin/go build`, `sh -c "go mod download"`). */
-export function goCommandsInWords(words: string[]): string[] {
-  let w = [...words];
-  while (w.length && (/^[A-Za-z_][A-Za-z0-9_]*=/.test(w[0]!) || WRAPPERS.has(w[0]!) || (w[0]!.startsWith('-') && w[0] !== '-'))) w = w.slice(1);
-  const bin = (w[0] ?? '').split('/').pop()!;
-  if (SHELLS.has(bin)) {
-    const c = w.findIndex((x) => /^-[a-z]*c[a-z]*$/.test(x));
-    return c > 0 && w[c + 1] !== undefined ? goCommands(w[c + 1]!) : [];
-  }
-  if (bin !== 'go') return [];
-  let args = w.slice(1);
-  if (args[0] === '-C') args = args.slice(2); // go -C DIR build
-  if (args[0] === 'mod' && GO_MOD_SUBCOMMANDS.has(args[1] ?? '')) return [`mod ${args[1]}`];
-  return GO_SUBCOMMANDS.has(args[0] ?? '') ? [args[0]!] : [];
-}
-
-/** The go subcommands a RUN's shell text runs, in order. */
-export function goCommands(shellText: string): string[] {
-  return shellCommands(shellText).flatMap(goCommandsInWords);
-}
-
-/** A `--mount=` flag value (`type=cache,target=/go/pkg/mod,uid=1000`). */
-export function parseMount(value: string, expand: (s: string) => string): Mount {
-  const options: Record<string, string> = {};
-  for (const part of value.split(',')) {
-    const i = part.indexOf('=');
-    if (i < 0) options[part.toLowerCase()] = 'true';
-    else options[part.slice(0, i).toLowerCase()] = expand(part.slice(i + 1));
-  }
-  const target = options.target ?? options.dst ?? options.destination ?? null;
-  return { raw: `--mount=${value}`, type: options.type ?? 'bind', target, options };
-}
-
-// ---------------------------------------------------------------------------
-// The lints.
+// ---- the lints ----------------------------------------------------------
 
 const varOf = (m: LintModel, name: string) => m.vars.find((v) => v.name === name);
 

@@ -5,8 +5,8 @@
  */
 import type { Copy, Run } from 'dockerfile-ast';
 import type { DockerfileEvidence } from '../model.js';
-import { parseMount } from './lint.js';
-import { type DockerfileInput, line1, parse } from './stage.js';
+import { parseMount } from './run-instruction.js';
+import { type DockerfileInput, lineOf, parseDockerfile } from './stage.js';
 
 /** COPY/ADD flags the classic builder takes; any other needs BuildKit (or an engine newer than 20.10). */
 const CLASSIC_COPY_FLAGS: Record<string, Set<string>> = { COPY: new Set(['from', 'chown']), ADD: new Set(['chown']) };
@@ -20,16 +20,16 @@ export function buildPrefix(
   input: DockerfileInput,
   ev: DockerfileEvidence,
 ): { text: string; strippedMounts: string[]; unsupported: string[]; buildkitText: string; goStepMounts: string[] } {
-  const { all, escape } = parse(input);
+  const { all, escape } = parseDockerfile(input);
   const lines = input.text.split('\n');
-  const nextFrom = all.find((i) => i.getKeyword() === 'FROM' && line1(i) > ev.stageLine);
+  const nextFrom = all.find((i) => i.getKeyword() === 'FROM' && lineOf(i) > ev.stageLine);
   const cut = ev.goStep ? ev.goStep.line - 1 : nextFrom ? nextFrom.getRange().start.line : lines.length;
   const strippedMounts: string[] = [];
   const unsupported: string[] = [];
   const cuts = new Map<number, Array<[number, number]>>();
   for (const ins of all.filter((x) => x.getRange().start.line < cut)) {
     const kw = ins.getKeyword();
-    const at = `${input.path}:${line1(ins)} ${kw}`;
+    const at = `${input.path}:${lineOf(ins)} ${kw}`;
     if (kw === 'RUN') {
       for (const f of (ins as Run).getFlags()) {
         const value = f.getValue();
@@ -60,7 +60,7 @@ export function buildPrefix(
     return esc.test(out) && !/^\s*RUN\b/i.test(out) ? [] : [out];
   });
   // BuildKit: the lines as written; the go step's --mount flags go onto the probe step.
-  const goRun = ev.goStep ? all.find((i) => i.getKeyword() === 'RUN' && line1(i) === ev.goStep!.line) : undefined;
+  const goRun = ev.goStep ? all.find((i) => i.getKeyword() === 'RUN' && lineOf(i) === ev.goStep!.line) : undefined;
   const goStepMounts = goRun ? (goRun as Run).getFlags().filter((f) => f.getName() === 'mount').map((f) => `--mount=${f.getValue() ?? ''}`) : [];
   const buildkitText = `${lines.slice(0, cut).join('\n').replace(/\s*$/, '')}\n`;
   return { text: `${kept.join('\n').replace(/\s*$/, '')}\n`, strippedMounts, unsupported, buildkitText, goStepMounts };

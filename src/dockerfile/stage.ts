@@ -2,14 +2,16 @@
  * The Dockerfile stage a probe stands in for, resolved as the builder would: global ARGs
  * in FROM, the FROM-stage chain down to an external image, ENV/ARG/USER/WORKDIR up to the
  * RUN that runs the go command, and the lints over that (lint.ts). Parsing is
- * dockerfile-ast's; variable expansion is expand.ts (BuildKit's shell lexer), the text to
- * build for --mode build is prefix.ts. Pure: text in, evidence out.
+ * dockerfile-ast's; a RUN's text, go commands and mounts are read by run-instruction.ts;
+ * variable expansion is expand.ts (BuildKit's shell lexer); the text to build for --mode
+ * build is prefix.ts. Pure: text in, evidence out.
  */
 import { posix } from 'node:path';
 import { type Arg, type Copy, DockerfileParser, type Env, type From, type Instruction, Keyword, type Run } from 'dockerfile-ast';
 import type { DockerfileEvidence, StageVar } from '../model.js';
 import { expandWord } from './expand.js';
-import { type CopyFact, goCommands, goCommandsInWords, lintDockerfile, parseMount, PROXY_ARGS, type RunFact, type Step, type UndefinedRef } from './lint.js';
+import { type CopyFact, lintDockerfile, PROXY_ARGS, type RunFact, type Step, type UndefinedRef } from './lint.js';
+import { goCommandsOfRun, parseMount, runText } from './run-instruction.js';
 
 export interface DockerfileInput {
   /** As the user named it, used in origins: `Dockerfile:12 ENV`. */
@@ -54,42 +56,22 @@ interface Binding extends StageVar {
 }
 
 const KEYWORDS = new Set<string>(Object.values(Keyword));
-export const line1 = (ins: Instruction) => ins.getRange().start.line + 1;
+/** The 1-based line an instruction starts on (dockerfile-ast counts from 0). */
+export const lineOf = (ins: Instruction) => ins.getRange().start.line + 1;
 
-/** The shell text of a RUN as docker runs it: continuations joined, comment lines inside them dropped. */
-export function runText(run: Run, escape: string): { text: string; words: string[] | null } {
-  const raw = run.getRawArgumentsContent() ?? '';
-  if (run.getHeredocs().length) return { text: raw.trim(), words: null };
-  const cont = new RegExp(`${escape.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&')}[ \\t]*$`);
-  const joined = raw.split(/\r?\n/).filter((l, i) => i === 0 || !/^\s*(#.*)?$/.test(l)).map((l) => l.replace(cont, '')).join('').trim();
-  if (run.getOpeningBracket()) {
-    try {
-      const words: unknown = JSON.parse(joined);
-      if (Array.isArray(words) && words.every((w) => typeof w === 'string')) return { text: words.join(' '), words };
-    } catch {
-      // Not valid JSON: docker runs it as shell form, and so do we.
-    }
-  }
-  return { text: joined, words: null };
-}
-
-function runGoCmds(run: Run, escape: string): string[] {
-  const { text, words } = runText(run, escape);
-  return words ? goCommandsInWords(words) : goCommands(text);
-}
-
-export function parse(input: DockerfileInput) {
+/** Parse and check the whole file: known instructions only, a FROM, only ARGs before it. */
+export function parseDockerfile(input: DockerfileInput) {
   const { path } = input;
   if (!input.text.trim()) throw new Error(`${path} is empty`);
   const df = DockerfileParser.parse(input.text);
   const all = df.getInstructions();
   for (const ins of all) {
-    if (!KEYWORDS.has(ins.getKeyword())) throw new Error(`${path}:${line1(ins)}: unknown instruction ${ins.getInstruction()}`);
+    if (!KEYWORDS.has(ins.getKeyword())) throw new Error(`${path}:${lineOf(ins)}: unknown instruction ${ins.getInstruction()}`);
   }
   const firstFrom = all.findIndex((i) => i.getKeyword() === 'FROM');
   if (firstFrom < 0) throw new Error(`${path} has no FROM instruction`);
   const early = all.slice(0, firstFrom).find((i) => i.getKeyword() !== 'ARG');
-  if (early) throw new Error(`${path}:${line1(early)}: ${early.getKeyword()} before the first FROM (only ARG may come before it)`);
+  if (early) throw new Error(`${path}:${lineOf(early)}: ${early.getKeyword()} before the first FROM (only ARG may come before it)`);
   return { df, all, globals: all.slice(0, firstFrom) as Arg[], escape: df.getEscapeCharacter() };
 }
 
@@ -100,9 +82,9 @@ function stagesOf(all: Instruction[], expandGlobal: (s: string, line: number) =>
     if (ins.getKeyword() === 'FROM') {
       const from = ins as From;
       const name = from.getBuildStage()?.toLowerCase() ?? null;
-      const base = expandGlobal(from.getImage() ?? '', line1(from));
+      const base = expandGlobal(from.getImage() ?? '', lineOf(from));
       const parent = stages.find((s) => s.name !== null && s.name === base.toLowerCase()) ?? null;
-      stages.push({ index: stages.length, name, label: name ?? `#${stages.length}`, from, line: line1(from), base, parent, body: [] });
+      stages.push({ index: stages.length, name, label: name ?? `#${stages.length}`, from, line: lineOf(from), base, parent, body: [] });
     } else if (stages.length) {
       stages[stages.length - 1]!.body.push(ins);
     }
@@ -124,7 +106,7 @@ function reachable(stages: Stage[], expandGlobal: (s: string, line: number) => s
       if (ins.getKeyword() === 'COPY') refs.push((ins as Copy).getFromFlag()?.getValue() ?? '');
       if (ins.getKeyword() === 'RUN') for (const f of (ins as Run).getFlags()) if (f.getName() === 'mount') refs.push(/(?:^|,)from=([^,]+)/.exec(f.getValue() ?? '')?.[1] ?? '');
       for (const r of refs.filter(Boolean)) {
-        const dep = byRef(expandGlobal(r, line1(ins)), s.index);
+        const dep = byRef(expandGlobal(r, lineOf(ins)), s.index);
         if (dep) visit(dep);
       }
     }
@@ -141,7 +123,7 @@ function chooseStage(input: DockerfileInput, stages: Stage[], escape: string, ex
     return { stage, chosenBy: 'target' };
   }
   // The last stage the default build runs that runs the go command; else any that does.
-  const runsGo = (s: Stage) => s.body.some((i) => i.getKeyword() === 'RUN' && runGoCmds(i as Run, escape).length > 0);
+  const runsGo = (s: Stage) => s.body.some((i) => i.getKeyword() === 'RUN' && goCommandsOfRun(i as Run, escape).length > 0);
   const needed = reachable(stages, expandGlobal);
   const pick = [...stages].reverse().find((s) => needed.has(s) && runsGo(s)) ?? [...stages].reverse().find(runsGo);
   return pick ? { stage: pick, chosenBy: 'go-command' } : { stage: stages[stages.length - 1]!, chosenBy: 'last' };
@@ -153,7 +135,7 @@ const imageWorkdir = (image: string) => (/^(docker\.io\/)?(library\/)?golang([:@
 export function resolveStage(input: DockerfileInput): DockerfileEvidence {
   const { path } = input;
   const buildkit = (input.builder ?? 'buildkit') === 'buildkit';
-  const { all, globals, escape } = parse(input);
+  const { all, globals, escape } = parseDockerfile(input);
   const given = new Map(input.buildArgs.map((b) => [b.name, b]));
   const consumed = new Set<string>();
   const undefinedRefs: UndefinedRef[] = [];
@@ -171,20 +153,20 @@ export function resolveStage(input: DockerfileInput): DockerfileEvidence {
   };
 
   // Global ARGs: in scope for FROM lines only.
-  const meta = new Map<string, { value: string | null; origin: string }>();
-  const metaLookup = (n: string) => (meta.has(n) ? (meta.get(n)!.value ?? '') : undefined);
+  const globalArgs = new Map<string, { value: string | null; origin: string }>();
+  const globalArgLookup = (n: string) => (globalArgs.has(n) ? (globalArgs.get(n)!.value ?? '') : undefined);
   for (const arg of globals) {
     for (const p of arg.getProperties()) {
       consumed.add(p.getName());
       const b = given.get(p.getName());
       const raw = p.getUnescapedValue();
-      meta.set(p.getName(), b ? { value: b.value, origin: b.origin } : raw !== null ? { value: expand(raw, line1(arg), 'ARG', metaLookup), origin: `${path}:${line1(arg)} ARG default` } : { value: null, origin: '' });
+      globalArgs.set(p.getName(), b ? { value: b.value, origin: b.origin } : raw !== null ? { value: expand(raw, lineOf(arg), 'ARG', globalArgLookup), origin: `${path}:${lineOf(arg)} ARG default` } : { value: null, origin: '' });
     }
   }
   const fromRefs: UndefinedRef[] = [];
   const expandGlobal = (s: string, line: number) => {
     const before = undefinedRefs.length;
-    const v = expand(s, line, 'FROM', metaLookup);
+    const v = expand(s, line, 'FROM', globalArgLookup);
     fromRefs.push(...undefinedRefs.splice(before));
     return v;
   };
@@ -194,7 +176,7 @@ export function resolveStage(input: DockerfileInput): DockerfileEvidence {
   const { stage, chosenBy } = chooseStage(input, stages, escape, expandGlobal);
   const chain: Stage[] = [];
   for (let s: Stage | null = stage; s; s = s.parent) chain.unshift(s);
-  const goIns = stage.body.find((i) => i.getKeyword() === 'RUN' && runGoCmds(i as Run, escape).length > 0) as Run | undefined;
+  const goIns = stage.body.find((i) => i.getKeyword() === 'RUN' && goCommandsOfRun(i as Run, escape).length > 0) as Run | undefined;
   const baseImage = chain[0]!.base;
   if (!baseImage) throw new Error(`${path}:${chain[0]!.line}: FROM ${chain[0]!.from.getImage() ?? ''} expands to an empty image name (declare the ARG before the first FROM or pass --build-arg)`);
   undefinedRefs.length = 0;
@@ -222,13 +204,13 @@ export function resolveStage(input: DockerfileInput): DockerfileEvidence {
   const runFact = (run: Run): RunFact => {
     const mounts = run.getFlags().filter((f) => f.getName() === 'mount').map((f) => parseMount(f.getValue() ?? '', (s) => expandWord(s, lookup, escape).value));
     const names = new Set([...image.keys(), ...env.keys(), ...declared, ...PROXY_ARGS.filter((n) => given.has(n))]);
-    return { line: line1(run), command: runText(run, escape).text, goCmds: runGoCmds(run, escape), mounts, bound: names };
+    return { line: lineOf(run), command: runText(run, escape).text, goCmds: goCommandsOfRun(run, escape), mounts, bound: names };
   };
 
   for (const st of chain) {
     if (!buildkit) [args, declared] = [new Map(), new Set()];
     for (const ins of st.body) {
-      const line = line1(ins);
+      const line = lineOf(ins);
       const kw = ins.getKeyword();
       if (ins === goIns) {
         goStep = runFact(ins as Run);
@@ -239,7 +221,7 @@ export function resolveStage(input: DockerfileInput): DockerfileEvidence {
           const name = p.getName();
           const raw = p.getUnescapedValue();
           const b = given.get(name);
-          const g = meta.get(name);
+          const g = globalArgs.get(name);
           declared.add(name);
           const set = (value: string, origin: string) => args.set(name, { name, value, kind: 'ARG', origin, order: ++order });
           if (b) set(b.value, b.origin);
@@ -305,7 +287,7 @@ export function resolveStage(input: DockerfileInput): DockerfileEvidence {
 function copyFact(ins: Copy, expand: (s: string) => string): CopyFact {
   const json = ins.getOpeningBracket() ? safeJson(ins.getArgumentsContent() ?? '') : null;
   const words = (json ?? ins.getArguments().map((a) => a.getValue())).map(expand);
-  return { line: line1(ins), keyword: ins.getKeyword() as 'COPY' | 'ADD', sources: words.slice(0, -1), dest: words[words.length - 1] ?? '', from: ins.getKeyword() === 'COPY' ? (ins.getFromFlag()?.getValue() ?? null) : null };
+  return { line: lineOf(ins), keyword: ins.getKeyword() as 'COPY' | 'ADD', sources: words.slice(0, -1), dest: words[words.length - 1] ?? '', from: ins.getKeyword() === 'COPY' ? (ins.getFromFlag()?.getValue() ?? null) : null };
 }
 
 function safeJson(text: string): string[] | null {

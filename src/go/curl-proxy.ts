@@ -2,19 +2,19 @@
  * Which proxy curl/libcurl — and so git over HTTPS — uses for a URL, as in curl 7.88.1
  * (Debian bookworm's libcurl, the one git links in the images we test) and git 2.39.
  * Ports, pure (the environment is a parameter):
- *  - curl lib/noproxy.c Curl_check_noproxy / Curl_cidr4_match / Curl_cidr6_match as of
- *    7.86–8.8 (space-separated entries still accepted, deprecated in 7.88.0);
  *  - curl lib/url.c create_conn_helper_init_proxy (no_proxy before NO_PROXY), detect_proxy
  *    (x_proxy, then X_PROXY except for http, then all_proxy, ALL_PROXY), parse_proxy (guessed
  *    scheme, default port 1080, 443 for https://) and lib/getenv.c (empty = unset);
- *  - git http.c get_curl_handle, which reads the same variables itself with other rules.
+ *  - git http.c get_curl_handle, which reads the same variables itself with other rules;
+ *  - NO_PROXY matching itself is curl-noproxy.ts (lib/noproxy.c).
  * Newer curl differs, noted where it matters: 8.9.0 stops splitting on spaces; 8.17.0 fixes
  * IPv6 CIDRs whose length is not a multiple of 8 (curl PR #18891); a /0 CIDR matching
  * everything and plain IP entries compared as /32 or /128 came later still (PR #20306 and the
  * test 1614 table that goes with it); curl PR #19828 (Dec 2025) reports that IPv6 URL hosts
  * reach the check without brackets and so never take the CIDR path — true of 7.88 too.
  */
-import { isIPv4, isIPv6 } from 'node:net';
+import { isIPv6 } from 'node:net';
+import { curlNoProxyMatch, curlNoProxyTokens } from './curl-noproxy.js';
 import { type Env, goProxyConfig, goProxyFor, goUsesProxy } from './http-proxy.js';
 
 /** lib/getenv.c: `(env && env[0]) ? strdup(env) : NULL` — an empty variable is unset. */
@@ -52,132 +52,6 @@ export function curlProxyEnv(scheme: string, env: Env): CurlProxyEnv {
   return { proxy: null, proxyVar: null, noProxy, noProxyVar };
 }
 
-// ---- Curl_check_noproxy (lib/noproxy.c, 7.88) -------------------------------------------------
-
-/** inet_pton(AF_INET6) into 16 bytes; null when not an address (zones are rejected, as by glibc). */
-function ipv6Bytes(s: string): number[] | null {
-  if (!isIPv6(s) || s.includes('%')) return null;
-  let text = s;
-  const dotted = /^(.*:)(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
-  if (dotted) {
-    const o = dotted.slice(2, 6).map(Number) as [number, number, number, number];
-    text = `${dotted[1]}${((o[0] << 8) | o[1]).toString(16)}:${((o[2] << 8) | o[3]).toString(16)}`;
-  }
-  const [head = '', tail] = text.split('::');
-  const parts = (x: string) => (x ? x.split(':') : []);
-  let groups = parts(head);
-  if (tail !== undefined) {
-    const t = parts(tail);
-    groups = [...groups, ...Array<string>(8 - groups.length - t.length).fill('0'), ...t];
-  }
-  if (groups.length !== 8) return null;
-  return groups.flatMap((g) => {
-    const n = parseInt(g, 16);
-    return [n >> 8, n & 0xff];
-  });
-}
-
-function ipv4Number(s: string): number | null {
-  if (!isIPv4(s)) return null;
-  return s.split('.').reduce((a, o) => a * 256 + Number(o), 0);
-}
-
-/** C atoi() cast to unsigned int, as noproxy.c does with the CIDR length. */
-function atoiUnsigned(s: string): number {
-  const m = /^[ \t\n\v\f\r]*([+-]?)(\d+)/.exec(s);
-  if (!m) return 0;
-  const n = Number(m[2]) * (m[1] === '-' ? -1 : 1);
-  if (!Number.isFinite(n) || Math.abs(n) > 0x7fffffff) return 0xffffffff; // undefined in C; "crazy value"
-  return n >>> 0;
-}
-
-/** Curl_cidr4_match (7.88): /0 or no length means an exact comparison. */
-export function curlCidr4Match(ipv4: string, network: string, bits: number): boolean {
-  if (bits > 32) return false;
-  const a = ipv4Number(ipv4);
-  const c = ipv4Number(network);
-  if (a === null || c === null) return false;
-  if (bits && bits !== 32) {
-    const mask = (0xffffffff << (32 - bits)) >>> 0;
-    return ((a ^ c) & mask) >>> 0 === 0;
-  }
-  return a === c;
-}
-
-/**
- * Curl_cidr6_match (7.86–8.16). No length means /128. The test of the last, partial byte is
- * inverted (fixed in 8.17.0, curl PR #18891): with a length that is not a multiple of 8 an
- * address matches when that byte's network bits *differ*.
- */
-export function curlCidr6Match(ipv6: string, network: string, bits: number): boolean {
-  if (!bits) bits = 128;
-  const bytes = Math.floor(bits / 8);
-  const rest = bits & 0x07;
-  if (bytes > 16 || (bytes === 16 && rest)) return false;
-  const a = ipv6Bytes(ipv6);
-  const c = ipv6Bytes(network);
-  if (!a || !c) return false;
-  for (let i = 0; i < bytes; i++) if (a[i] !== c[i]) return false;
-  if (rest && !((a[bytes]! ^ c[bytes]!) & (0xff << (8 - rest)))) return false;
-  return true;
-}
-
-/**
- * The entries curl 7.88 sees: separated by commas and/or blanks (space, tab). Splitting on
- * blanks alone is deprecated since 7.88.0 and gone in 8.9.0, where a blank ends the list.
- */
-export function curlNoProxyTokens(noProxy: string): string[] {
-  return noProxy.split(/[ \t,]+/).filter((t) => t !== '');
-}
-
-type NameType = 'host' | 'ipv4' | 'ipv6';
-
-function tokenMatches(type: NameType, name: string, token: string): boolean {
-  if (type === 'host') {
-    let t = token;
-    if (t.endsWith('.')) t = t.slice(0, -1); // ignore trailing dots in the token
-    if (t.length && t[0] === '.') t = t.slice(1); // and a leading one
-    const n = name.length;
-    const eq = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
-    // A: example.com matches 'example.com'; B: www.example.com matches 'example.com';
-    // C: nonexample.com does not match 'example.com'.
-    if (t.length === n) return eq(t, name);
-    if (t.length < n) return name[n - t.length - 1] === '.' && eq(t, name.slice(n - t.length));
-    return false;
-  }
-  if (token.length >= 128) return false; // "this cannot match"
-  const slash = token.indexOf('/');
-  const bits = slash >= 0 ? atoiUnsigned(token.slice(slash + 1)) : 0;
-  const check = slash >= 0 ? token.slice(0, slash) : token;
-  return type === 'ipv6' ? curlCidr6Match(name, check, bits) : curlCidr4Match(name, check, bits);
-}
-
-/**
- * Curl_check_noproxy (curl 7.88): whether NO_PROXY sends `name` direct. `name` is what
- * libcurl passes: a host name, a dotted IPv4 address, or "[v6]" — but see curlProxyFor: for
- * URLs libcurl strips the brackets first, so real IPv6 hosts are compared as text.
- * No port is involved: curl has no port syntax in NO_PROXY.
- */
-export function curlNoProxyMatch(name: string, noProxy: string | null | undefined): boolean {
-  if (!name || !noProxy) return false;
-  // Only the whole value "*" matches everything; "*" inside a list is an ordinary name.
-  if (noProxy === '*') return true;
-  let type: NameType = 'host';
-  let n = name;
-  if (name[0] === '[') {
-    const end = name.indexOf(']');
-    if (end < 0) return false;
-    n = name.slice(1, end);
-    if (n.length >= 128) return false;
-    type = 'ipv6';
-  } else if (ipv4Number(name) !== null) {
-    type = 'ipv4';
-  } else if (name.endsWith('.')) {
-    n = name.slice(0, -1); // ignore trailing dots in the host name
-  }
-  return curlNoProxyTokens(noProxy).some((t) => tokenMatches(type, n, t));
-}
-
 // ---- the proxy itself (url.c parse_proxy) ----------------------------------------------------
 
 /** CURLU_GUESS_SCHEME: a scheme-less value is http://, unless the host starts "ftp.", "imap.", … */
@@ -199,7 +73,7 @@ const CURL_PROXY_SCHEMES = new Set(['http', 'https', 'socks', 'socks4', 'socks4a
  * for https://. Go uses the scheme's port instead (80 for http://), see goProxyEndpoint.
  */
 export function curlProxyEndpoint(value: string): ProxyEndpoint | { error: string } {
-  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `${guessScheme(value)}://${value}`;
+  const withScheme = withGuessedScheme(value);
   let u: URL;
   try {
     u = new URL(withScheme.replace(/^[a-z][a-z0-9+.-]*:/i, 'http:'));
@@ -226,12 +100,13 @@ export function goProxyEndpoint(proxyUrl: string): ProxyEndpoint | null {
   }
 }
 
-function normalized(value: string): string {
+/** The value with curl's guessed scheme when it has none (`proxy:3128` → `http://proxy:3128`). */
+function withGuessedScheme(value: string): string {
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `${guessScheme(value)}://${value}`;
 }
 
 /** The URL's scheme and the host name libcurl checks NO_PROXY with (url.c cuts IPv6 brackets off). */
-function target(url: string): { scheme: string; host: string } {
+function schemeAndHost(url: string): { scheme: string; host: string } {
   const u = new URL(url.replace(/(\[[0-9a-fA-F:.]+)%25[^\]]*\]/, '$1]'));
   return { scheme: u.protocol.replace(/:$/, ''), host: u.hostname.replace(/^\[|\]$/g, '') };
 }
@@ -242,10 +117,10 @@ function target(url: string): { scheme: string; host: string } {
  * an unsupported scheme is still returned — the transfer then fails (see curlProxyEndpoint).
  */
 export function curlProxyFor(url: string, env: Env): string | null {
-  const { scheme, host } = target(url);
+  const { scheme, host } = schemeAndHost(url);
   const cfg = curlProxyEnv(scheme, env);
   if (curlNoProxyMatch(host, cfg.noProxy)) return null;
-  return cfg.proxy ? normalized(cfg.proxy) : null;
+  return cfg.proxy ? withGuessedScheme(cfg.proxy) : null;
 }
 
 /** git's var_override: a set variable wins even when empty, and the later call wins. */
@@ -265,7 +140,7 @@ function gitEnv(env: Env, ...names: string[]): string | null {
  * (an empty proxy disables proxying; an empty no_proxy hides NO_PROXY).
  */
 export function gitProxyFor(url: string, env: Env): string | null {
-  const { scheme, host } = target(url);
+  const { scheme, host } = schemeAndHost(url);
   let proxy = scheme === 'https' ? gitEnv(env, 'HTTPS_PROXY', 'https_proxy') : gitEnv(env, 'http_proxy');
   if (proxy === null) proxy = gitEnv(env, 'ALL_PROXY', 'all_proxy');
   if (proxy === null || proxy === '') return null;

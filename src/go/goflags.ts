@@ -163,10 +163,11 @@ export function lintGoflags(value: string, goVersion?: string): GoflagsProblem[]
       fix: 'avoid quotes and spaces in GOFLAGS values; pass such flags on the command line instead',
     });
   }
-  // The fields reading is what every release before the quoted change does; report its fatal errors.
+  // The flags themselves are read as a current go command splits them (quoted fields).
   const entries = (quoted && byQuotes.error === null ? byQuotes.fields : byFields.fields).map(parseGoflagsEntry);
   const seenFatal = new Set<string>();
   const quotedOk = new Set(byQuotes.error === null ? byQuotes.fields.filter(isFlagShaped) : []);
+  // Non-flag entries by the fields reading, which every release before the quoted change uses: fatal there.
   for (const f of byFields.fields.map(parseGoflagsEntry)) {
     if (f.name === null) {
       seenFatal.add(f.raw);

@@ -3,7 +3,7 @@
  * the image's ENV (when the image is already on the engine; nothing is pulled), the
  * Dockerfile stage, the flags. `go env` inside the image may add to it. Pure.
  */
-import { parseFacts } from '../agent/parse.js';
+import { parseFacts } from '../agent/parse-facts.js';
 import { envWithSources, stageEnvVars } from '../agent/evidence.js';
 import type { DockerfileEvidence } from '../model.js';
 import type { DoctorOptions } from '../options.js';

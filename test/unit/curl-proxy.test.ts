@@ -1,21 +1,11 @@
-// src/go/curl-proxy.ts against curl's tests/unit/unit1614.c (the noproxy, cidr4 and cidr6
+// src/go/curl-proxy.ts and curl-noproxy.ts against curl's tests/unit/unit1614.c (the noproxy, cidr4 and cidr6
 // tables: curl/curl at 096e04c for the 7.86 era and the later table in greed42/curl at 0fca2fb,
 // with each row's answer for 7.88 where curl changed since), lib/url.c's variable order, git's
 // http.c get_curl_handle, and the places where Go (src/go/http-proxy.ts) and curl disagree.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import {
-  curlCidr4Match,
-  curlCidr6Match,
-  curlNoProxyMatch,
-  curlNoProxyTokens,
-  curlProxyEndpoint,
-  curlProxyEnv,
-  curlProxyFor,
-  explainNoProxyDifference,
-  gitProxyFor,
-  goProxyEndpoint,
-} from '../../src/go/curl-proxy.js';
+import { curlCidr4Match, curlCidr6Match, curlNoProxyMatch, curlNoProxyTokens } from '../../src/go/curl-noproxy.js';
+import { curlProxyEndpoint, curlProxyEnv, curlProxyFor, explainNoProxyDifference, gitProxyFor, goProxyEndpoint } from '../../src/go/curl-proxy.js';
 import type { Env } from '../../src/go/http-proxy.js';
 
 // --- unit1614.c ------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import * as assert from 'uvu/assert';
 import { expandWord } from '../../src/dockerfile/expand.js';
 import { buildPrefix } from '../../src/dockerfile/prefix.js';
 import { type DockerfileInput, resolveStage } from '../../src/dockerfile/stage.js';
-import { goCommands } from '../../src/dockerfile/lint.js';
+import { goCommands } from '../../src/dockerfile/run-instruction.js';
 import type { Cause, DockerfileEvidence } from '../../src/model.js';
 
 const CONFIG = 'docker config.json proxies (build arg)';

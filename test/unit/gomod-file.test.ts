@@ -1,10 +1,11 @@
-// src/go/gomod-file.ts against golang.org/x/mod/modfile's rules (rule.go add(): the go,
+// src/go/gomod-file.ts and modfile-parse.ts against golang.org/x/mod/modfile's rules (rule.go add(): the go,
 // toolchain and module cases and their messages), cmd/go/internal/toolchain/select.go (the
 // GOTOOLCHAIN forms and messages), gover.TooNewError, and error output people have pasted
 // from real go commands (quoted in each case).
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { goModLookup, parseGoModDirectives, parseGotoolchain, toolchainNeed } from '../../src/go/gomod-file.js';
+import { goModLookup, parseGotoolchain, toolchainNeed } from '../../src/go/gomod-file.js';
+import { parseGoModDirectives } from '../../src/go/modfile-parse.js';
 
 const gomod = (...lines: string[]) => `${lines.join('\n')}\n`;
 const MOD_122 = gomod('module example.com/app', '', 'go 1.22.0', '', 'toolchain go1.22.5', '', 'require (', '\tgolang.org/x/mod v0.17.0 // indirect', ')');

@@ -1,17 +1,10 @@
-// src/go/module-pattern.ts against Go's src/path/match_test.go (matchTests, golang/go at
+// src/go/module-pattern.ts and path-match.ts against Go's src/path/match_test.go (matchTests, golang/go at
 // 1b54bfd) and golang.org/x/mod module/module_test.go (TestMatchPrefixPatterns), plus the
 // GOPRIVATE mistakes the field guide sees.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import {
-  ERR_BAD_PATTERN,
-  isBadPattern,
-  lintPrivatePatterns,
-  matchingPrefixPattern,
-  matchPrefixPatterns,
-  pathMatch,
-  splitPrefixPatterns,
-} from '../../src/go/module-pattern.js';
+import { lintPrivatePatterns, matchingPrefixPattern, matchPrefixPatterns, splitPrefixPatterns } from '../../src/go/module-pattern.js';
+import { ERR_BAD_PATTERN, isBadPattern, pathMatch } from '../../src/go/path-match.js';
 
 const Match = suite('pathMatch (path/match_test.go matchTests)');
 const B = ERR_BAD_PATTERN;
