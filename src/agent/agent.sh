@@ -111,12 +111,14 @@ emit() {
   rmdir "$W/lock"
 }
 # The printer reads until every writer of the FIFO is gone: the jobs (fd 9 is inherited)
-# and this shell, which closes its end in stop_printer.
+# and this shell, which closes its end in stop_printer. This shell opens the FIFO read-write
+# first, which never blocks: a write-only open blocks until the reader opens, and a child
+# exiting meanwhile (SIGCHLD) made busybox sh fail the open with EINTR and the agent exit.
 start_printer() {
   have mkfifo && mkfifo -m 600 "$W/q" 2>/dev/null || return 0
-  while IFS= read -r f; do cat "$f"; done <"$W/q" &
+  exec 9<>"$W/q"
+  while IFS= read -r f; do cat "$f"; done <"$W/q" 9>&- &
   PRINTER=$!
-  exec 9>"$W/q"
 }
 stop_printer() {
   [ -n "$PRINTER" ] || return 0
