@@ -394,7 +394,8 @@ test('private repo over HTTPS: right netrc passes, none fails (no credentials), 
 
   const table = await runCli([...args, '--netrc', good]);
   const token = await runJson(args, { env: { GOMOD_DOCTOR_GIT_TOKEN: GIT_HTTP_PASSWORD, GOMOD_DOCTOR_GIT_USER: GIT_HTTP_USER } });
-  assert.is(row(token.report, 'auth.repo', repo).status, 'pass', 'a token from the environment works like a netrc');
+  const viaToken = row(token.report, 'auth.repo', repo);
+  assert.is(viaToken.status, 'pass', `a token from the environment works like a netrc (${viaToken.cause}: ${viaToken.summary})`);
   assertNoSecret([ok.stdout, ok.stderr, bad.stdout, table.stdout, table.stderr, token.stdout, token.stderr], [GIT_HTTP_PASSWORD, 'wrong-pass-123']);
 });
 
