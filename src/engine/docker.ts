@@ -327,22 +327,37 @@ export class DockerEngine implements Engine {
     await copied;
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), spec.deadlineMs)));
+    let settled = false;
     const finished = (async () => {
       // The streams end when the agent does, or when the engine drops the connection. In
       // either case the exit status comes at once or not at all: bound the wait, or an
       // engine gone mid-run would leave the doctor waiting for the whole deadline.
       await streamsDone;
+      debug('streams ended');
+      if (settled) return null;
       const exit = await this.call('wait for exit', (abortSignal) => container.wait({ abortSignal } as object), PING_MS);
+      debug('exited %d', (exit as { StatusCode: number }).StatusCode);
       return exit as { StatusCode: number };
     })();
+    // Once the agent has said its last word the run needs nothing more from the container.
+    // Its exit can take seconds to be reported: the engine tears the network sandbox down
+    // first, and a user network's embedded DNS server waits up to 4 s for every query it
+    // forwarded to an upstream that never answers (docs/performance.md). The removal
+    // (runAgent's finally, awaited by close()) waits for that instead of the report.
+    const answered = conversation.answered?.then(() => 'answered' as const) ?? new Promise<never>(() => undefined);
     try {
-      const outcome = await Promise.race([finished, deadline]);
+      const outcome = await Promise.race([finished, deadline, answered]);
+      if (outcome === 'answered') {
+        debug('answered');
+        return { exitCode: null, stderrTail, timedOut: false, containerId: container.id };
+      }
       if (outcome === 'timeout') {
         debug('deadline expired for %s', container.id.slice(0, 12));
         return { exitCode: null, stderrTail, timedOut: true, containerId: container.id };
       }
-      return { exitCode: outcome.StatusCode, stderrTail, timedOut: false, containerId: container.id };
+      return { exitCode: outcome?.StatusCode ?? null, stderrTail, timedOut: false, containerId: container.id };
     } finally {
+      settled = true;
       clearTimeout(timer);
       finished.catch(() => undefined);
     }

@@ -106,6 +106,8 @@ export async function collectEvidence(opts: DoctorOptions, deps: RunDeps, stageF
   let resolveInput!: (text: string) => void;
   let rejectInput!: (err: Error) => void;
   const input = new Promise<string>((res, rej) => ((resolveInput = res), (rejectInput = rej)));
+  let agentAnswered!: () => void;
+  const lastWord = new Promise<void>((res) => (agentAnswered = res));
 
   // Jobs a lower layer has decided: told to stop as soon as the deciding block is in.
   const stops = new Map<string, StopReason>();
@@ -167,6 +169,7 @@ export async function collectEvidence(opts: DoctorOptions, deps: RunDeps, stageF
     },
     {
       input,
+      answered: lastWord,
       onInputWritten(write) {
         toAgent.write = write;
         if (toAgent.queued) write(toAgent.queued);
@@ -187,6 +190,7 @@ export async function collectEvidence(opts: DoctorOptions, deps: RunDeps, stageF
           } else if (ev.type === 'done') {
             debug('agent done');
             got.done = true;
+            agentAnswered();
           } else if (ev.type === 'ready' && !got.facts) {
             debug('facts ready');
             const parsed = parseFacts(blocks, deps.now());
