@@ -54,6 +54,7 @@ export type Cause =
   | 'http.status'
   | 'http.bad_listing'
   | 'http.proxy_refused'
+  | 'http.stopped'
   | 'http.proxy_auth'
   | 'http.error'
   | 'proxy.localhost'
@@ -383,7 +384,7 @@ export interface TlsEvidence {
   message: string;
 }
 
-export type HttpOutcome = 'response' | 'timeout' | 'proxy_refused' | 'proxy_auth' | 'tls_error' | 'error' | 'no_tool';
+export type HttpOutcome = 'response' | 'timeout' | 'proxy_refused' | 'proxy_auth' | 'tls_error' | 'error' | 'no_tool' | 'stopped';
 
 export interface HttpEvidence {
   url: string;
@@ -397,6 +398,8 @@ export interface HttpEvidence {
   /** The first lines of the body, for a module proxy `@v/list`. */
   bodyHead: string;
   message: string;
+  /** Set when the outcome is `stopped`: the row that decided the request through a dead proxy. */
+  stoppedBy?: StopReason;
 }
 
 /** What the agent found at a directory the go command writes. */

@@ -13,7 +13,9 @@ import type { BuildStepEvidence, DockerfileEvidence, EngineEvidence, EnvVar, Raw
 import type { DoctorOptions } from '../options.js';
 import { redactUrl } from '../secrets.js';
 import { planProbes } from './plan.js';
-import { jobsToStop } from './stop.js';
+import { jobsToStop, withStopReasons } from './stop.js';
+
+export { withStopReasons } from './stop.js';
 
 const debug = createDebug('gomod-doctor:agent');
 
@@ -260,19 +262,6 @@ export async function collectEvidence(opts: DoctorOptions, deps: RunDeps, stageF
       },
       raw: rawBlocks(blocks),
     },
-  };
-}
-
-/** A stopped fetch or transfer carries the row that decided it. Pure. */
-export function withStopReasons<E extends Pick<Evidence, 'fetches' | 'transfers'>>(measured: E, stops: ReadonlyMap<string, StopReason>): E {
-  const reason = (key: string) => {
-    const why = stops.get(key);
-    return why ? { stoppedBy: why } : {};
-  };
-  return {
-    ...measured,
-    fetches: measured.fetches.map((f) => (f.outcome === 'stopped' ? { ...f, ...reason(f.fetch.key) } : f)),
-    transfers: measured.transfers.map((x) => (x.outcome === 'stopped' ? { ...x, ...reason(x.transfer.key) } : x)),
   };
 }
 

@@ -5,7 +5,7 @@
 import * as assert from 'uvu/assert';
 import { suite } from 'uvu';
 import { deadPath, fetchDecided, jobsToStop, type StopInput } from '../../src/runner/stop.js';
-import { withStopReasons } from '../../src/runner/run.js';
+import { withStopReasons } from '../../src/runner/stop.js';
 import type { DnsEvidence, FetchEvidence, PlannedFetch, PlannedTarget, ProbePlan, TargetEvidence, TcpEvidence, TlsEvidence } from '../../src/model.js';
 
 const target = (key: string, host: string, extra: Partial<PlannedTarget> = {}): PlannedTarget => ({ key, host, port: 443, roles: ['goproxy'], tls: true, httpUrl: `https://${host}/rsc.io/quote/@v/list`, httpProxy: null, ...extra });
