@@ -83,6 +83,9 @@ test('a resolver that never answers: every fetch is stopped, explained by dns.re
     assert.is(direct.cause, 'e2e.stopped', direct.summary);
     assert.is(direct.explainedBy?.id, 'dns.resolve');
     assert.match(direct.summary, 'the resolver answers no name');
+    // The host asks the same silent resolver: its lookups time out too (and are cancelled
+    // with their step, so none holds the process's exit).
+    assert.is(row(r.report, 'host.compare', 'proxy.golang.org').cause, 'host.same_failure');
     endedByAnswer(r.report);
   })(), 90_000, 'silent DNS'));
 
