@@ -15,8 +15,6 @@ import { redactUrl } from '../secrets.js';
 import { planProbes } from './plan.js';
 import { jobsToStop, withStopReasons } from './stop.js';
 
-export { withStopReasons } from './stop.js';
-
 const debug = createDebug('gomod-doctor:agent');
 
 export interface RunDeps {
