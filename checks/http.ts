@@ -53,6 +53,15 @@ export const httpGoproxy = {
         return result('fail', `GET ${path}${via}: the proxy refused the connection (${h.message})`, { ms: h.ms, cause: 'http.proxy_refused', evidence, fix: proxyRefusedFix(redactUrl(h.proxy ?? '')) });
       case 'proxy_auth':
         return result('fail', `GET ${path}${via}: 407 Proxy Authentication Required`, { ms: h.ms, cause: 'http.proxy_auth', evidence, fix: proxyAuthFix(redactUrl(h.proxy ?? '')) });
+      case 'stopped': {
+        // Stopped once the proxy it goes through was known dead: that proxy's row says why.
+        const by = h.stoppedBy;
+        const row = by ? `${by.id} ${by.target ?? ''}`.trim() : 'the proxy\'s row';
+        return {
+          ...result('fail', `GET ${path}${via}: stopped after ${secs(h.ms ?? 0)}, it cannot succeed — ${by ? `${by.what} (${row})` : row}`, { ms: h.ms, cause: 'http.stopped', evidence, fix: by ? `see the ${by.id} row for ${by.target}: this cannot work until that does` : null }),
+          ...(by ? { explainedBy: { id: by.id, target: by.target } } : {}),
+        };
+      }
       case 'response':
         break;
       default:

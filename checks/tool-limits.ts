@@ -27,7 +27,7 @@ export function tlsToolLimit(t: TlsEvidence): string | null {
 /** The same for an HTTP(S) request made by the image's wget (a timeout still counts: busybox TLS does not stall). */
 export function httpToolLimit(h: Pick<HttpEvidence, 'tool' | 'outcome'>, url: string, ev: Evidence): string | null {
   const tls = url.startsWith('https:');
-  return tls && h.tool === 'wget' && busyboxWget(ev) && h.outcome !== 'response' && h.outcome !== 'timeout' && h.outcome !== 'no_tool' ? BUSYBOX_TLS : null;
+  return tls && h.tool === 'wget' && busyboxWget(ev) && h.outcome !== 'response' && h.outcome !== 'timeout' && h.outcome !== 'no_tool' && h.outcome !== 'stopped' ? BUSYBOX_TLS : null;
 }
 
 export function transferToolLimit(x: TransferEvidence, ev: Evidence): string | null {

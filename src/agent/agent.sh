@@ -351,18 +351,20 @@ probe_http() { # key url proxy
     # The host decided, by Go's rules, whether this request goes through a proxy.
     if [ "$3" = - ]; then via=--noproxy; proxy='*'; else via=--proxy; proxy=$3; fi
     CMD="curl -sS $via $proxy $2"; case $CMD in *@*) CMD=$(printf '%s' "$CMD" | mask) ;; esac
-    bounded "$T" curl -sS -o "$W/$1.body" --max-time "$T" "$via" "$proxy" ${TLSCA:+--cacert "$TLSCA"} ${TLSDIR:+--capath "$TLSDIR"} \
+    # Stoppable: through an HTTP proxy whose own DNS or TCP step timed out, the host ends it.
+    stoppable "$1" "$T" curl -sS -o "$W/$1.body" --max-time "$T" "$via" "$proxy" ${TLSCA:+--cacert "$TLSCA"} ${TLSDIR:+--capath "$TLSDIR"} \
       -w '\n@w %{http_code} %{time_starttransfer} %{time_total} %{http_connect}\n' "$2" >"$W/$1.http" 2>&1
   elif have wget; then
     tool=wget; if [ "$3" = - ]; then CMD="wget -S $2"; else CMD=$(printf '%s' "https_proxy=$3 wget -S $2" | mask); fi
     (unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY no_proxy NO_PROXY
      if [ "$3" != - ]; then http_proxy=$3; https_proxy=$3; export http_proxy https_proxy; fi
      # No -T: Debian's static busybox wget segfaults on it, and `bounded` bounds it anyway.
-     bounded "$T" wget -S -O "$W/$1.body" "$2") >"$W/$1.http" 2>&1
+     stoppable "$1" "$T" wget -S -O "$W/$1.body" "$2") >"$W/$1.http" 2>&1
   else tool=none; CMD=-; : >"$W/$1.http"; false; fi
   rc=$?; t1=$(now_ms)
   { echo "@gmd begin http:$1"
     echo "@gmd kv tool $tool"; echo "@gmd kv rc $rc"; echo "@gmd kv ms $((t1 - t0))"; echo "@gmd kv cmd ${CMD:--}"
+    [ -e "$W/$1.stop" ] && echo "@gmd kv stopped 1"
     raw "$W/$1.http"
     [ -s "$W/$1.body" ] && { first_bytes "$W/$1.body" 4096 >"$W/$1.bodyhead"; raw "$W/$1.bodyhead" 5 '|body'; }
     echo "@gmd end http:$1"; } >"$W/$1.httpblock"

@@ -3,7 +3,7 @@
  * environment with where each variable came from, and the raw blocks for -v. Pure: the
  * collector (src/collect) calls these as blocks arrive and once the agent is done.
  */
-import type { DockerfileEvidence, EnvVar, Evidence, FetchEvidence, FsEvidence, ProbePlan, RawBlock, RepoEvidence, StopReason, SumdbGetEvidence, TargetEvidence, TransferEvidence } from '../model.js';
+import type { DockerfileEvidence, EnvVar, Evidence, FetchEvidence, FsEvidence, ProbePlan, RawBlock, RepoEvidence, SumdbGetEvidence, TargetEvidence, TransferEvidence } from '../model.js';
 import { parseDns, parseHttp, parseTcp, parseTls } from './parse-network.js';
 import { parseFetch, parseFs, parseRepo, parseTransfer } from './parse.js';
 import type { Block } from './wire.js';
@@ -55,19 +55,6 @@ export function evidenceFromBlocks(plan: ProbePlan, blocks: ReadonlyMap<string, 
     return block ? [parseTransfer(block, x)] : [];
   });
   return { targets, paths, repos, fetches, sumdb, transfers };
-}
-
-/** A stopped fetch or transfer carries the row that decided it. */
-export function withStopReasons<E extends Pick<Evidence, 'fetches' | 'transfers'>>(measured: E, stops: ReadonlyMap<string, StopReason>): E {
-  const reason = (key: string) => {
-    const why = stops.get(key);
-    return why ? { stoppedBy: why } : {};
-  };
-  return {
-    ...measured,
-    fetches: measured.fetches.map((f) => (f.outcome === 'stopped' ? { ...f, ...reason(f.fetch.key) } : f)),
-    transfers: measured.transfers.map((x) => (x.outcome === 'stopped' ? { ...x, ...reason(x.transfer.key) } : x)),
-  };
 }
 
 /** The agent's blocks as they came, for -v and the report bundle (bounded: the wire reader caps lines). */

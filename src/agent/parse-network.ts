@@ -192,6 +192,8 @@ export function parseHttp(block: Block, url: string, proxy: string | null): Http
     message: '',
   };
   if (tool === 'none' || tool === null) return { ...ev, outcome: 'no_tool' };
+  // The host stopped it: the proxy it goes through is already dead (the collector attaches the deciding row).
+  if (kv(block, 'stopped') === '1') return { ...ev, outcome: 'stopped' };
   if (tool === 'curl') {
     const w = /^@w (\d{3}) ([\d.]+) ([\d.]+)(?: (\d{3}))?/m.exec(text);
     const code = w ? Number(w[1]) : 0;

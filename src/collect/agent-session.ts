@@ -22,6 +22,9 @@ export class AgentSession {
   /** Called after each block is stored, once the plan is sent (the collector's stops and progress). */
   onBlock: (id: string) => void = () => undefined;
 
+  private resolveAnswered!: () => void;
+  /** Resolves at `@gmd done`: the report need not wait for the engine to report the container's exit. */
+  private readonly answered = new Promise<void>((resolve) => (this.resolveAnswered = resolve));
   private resolveReady!: (ready: boolean) => void;
   /** True once the facts are in; false if the agent ended first (settled by `agentEnded()`). */
   readonly ready = new Promise<boolean>((resolve) => (this.resolveReady = resolve));
@@ -40,6 +43,7 @@ export class AgentSession {
   /** What the engine drives: stdout in, the plan and later lines out. */
   readonly conversation: AgentConversation = {
     input: this.input,
+    answered: this.answered,
     onInputWritten: (write) => {
       this.write = write;
       if (this.queued) write(this.queued);
@@ -86,6 +90,7 @@ export class AgentSession {
       } else if (ev.type === 'done') {
         debug('agent done');
         this.done = true;
+        this.resolveAnswered();
       }
     }
   }

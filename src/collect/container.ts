@@ -5,7 +5,7 @@
  * (`stop KEY`, src/collect/stop.ts); once the agent is done, turn its blocks into Evidence.
  */
 import createDebug from 'debug';
-import { evidenceFromBlocks, type MeasuredEvidence, rawBlocks, targetsFromBlocks, withStopReasons } from '../agent/evidence.js';
+import { evidenceFromBlocks, type MeasuredEvidence, rawBlocks, targetsFromBlocks } from '../agent/evidence.js';
 import { parseFacts } from '../agent/parse-facts.js';
 import { encodePlan } from '../agent/wire.js';
 import { type AgentFile, type AgentRunResult, LABEL_RUN, LABEL_TOOL } from '../engine/types.js';
@@ -16,7 +16,7 @@ import { planProbes } from '../plan/plan.js';
 import { redactUrl } from '../secrets.js';
 import { AgentSession } from './agent-session.js';
 import type { RunDeps } from './collect.js';
-import { jobsToStop } from './stop.js';
+import { jobsToStop, withStopReasons } from './stop.js';
 
 const debug = createDebug('gomod-doctor:agent');
 

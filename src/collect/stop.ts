@@ -1,7 +1,7 @@
 /**
  * When to stop waiting: which running probes a lower layer has already decided, and
  * whether every answer the report needs is in. Pure: the plan, the container's
- * environment and the evidence so far in; decisions out. run.ts sends the stops.
+ * environment and the evidence so far in; decisions out. container.ts sends the stops.
  *
  * A go fetch (or a timed zip download) whose path is dead cannot succeed: every address
  * of its module proxy failed DNS, TCP or TLS, or the HTTP proxy it must go through cannot
@@ -15,7 +15,7 @@ import { tcpConnect } from '../../checks/tcp.js';
 import { tlsHandshake } from '../../checks/tls.js';
 import { type GoproxyEntry, parseGoproxy } from '../go/goproxy-list.js';
 import { goProxyFor } from '../go/http-proxy.js';
-import type { PlannedFetch, PlannedTransfer, ProbePlan, StopReason, TargetEvidence } from '../model.js';
+import type { Evidence, PlannedFetch, PlannedTransfer, ProbePlan, StopReason, TargetEvidence } from '../model.js';
 
 export interface StopInput {
   plan: ProbePlan;
@@ -141,10 +141,48 @@ export function transferDecided(x: PlannedTransfer, input: StopInput): StopReaso
   return routeDecided(x.url, x.httpProxy, input);
 }
 
+/**
+ * A chain's HTTP step through an HTTP proxy (a target's GET, or a proxy's own CONNECT step)
+ * once that proxy's DNS or TCP step timed out: curl would wait its whole bound for a proxy
+ * that never answers. Only timeouts: a proxy that refuses or does not resolve ends the
+ * request at once, with its own, more specific answer.
+ */
+export function httpDecided(te: TargetEvidence, input: StopInput): StopReason | null {
+  const proxy = te.target.httpProxy;
+  if (proxy === null || te.target.httpUrl === null) return null;
+  const via = input.targets.find((x) => isProxyOnly(x) && x.target.httpProxy === proxy);
+  if (!via) return null;
+  const dnsTimedOut = via.dns?.outcome === 'timeout';
+  const attempts = via.tcp?.attempts ?? [];
+  const tcpTimedOut = attempts.length > 0 && attempts.every((a) => a.outcome === 'timeout');
+  if (!dnsTimedOut && !tcpTimedOut) return null;
+  const row = { id: proxyEnvProxy.id, target: proxyEnvProxy.targetName(via.target) };
+  return { ...row, what: dnsTimedOut ? 'proxy dns timeout' : 'proxy tcp timeout' };
+}
+
+/** A stopped fetch, transfer or HTTP step carries the row that decided it. Pure. */
+export function withStopReasons<E extends Partial<Pick<Evidence, 'targets'>> & Pick<Evidence, 'fetches' | 'transfers'>>(measured: E, stops: ReadonlyMap<string, StopReason>): E {
+  const reason = (key: string) => {
+    const why = stops.get(key);
+    return why ? { stoppedBy: why } : {};
+  };
+  return {
+    ...measured,
+    ...(measured.targets ? { targets: measured.targets.map((te) => (te.http?.outcome === 'stopped' ? { ...te, http: { ...te.http, ...reason(te.target.key) } } : te)) } : {}),
+    fetches: measured.fetches.map((f) => (f.outcome === 'stopped' ? { ...f, ...reason(f.fetch.key) } : f)),
+    transfers: measured.transfers.map((x) => (x.outcome === 'stopped' ? { ...x, ...reason(x.transfer.key) } : x)),
+  };
+}
+
 /** The running jobs a lower layer has decided, each with the row that decides it. */
 export function jobsToStop(input: StopInput): Map<string, StopReason> {
   const out = new Map<string, StopReason>();
   const running = (key: string) => !input.ended.has(key) && !input.stopped.has(key);
+  // A chain's HTTP step: its key is the target's, and its block ends it.
+  for (const te of input.targets) {
+    const why = te.http === null && !te.finished && !input.stopped.has(te.target.key) ? httpDecided(te, input) : null;
+    if (why) out.set(te.target.key, why);
+  }
   for (const f of input.plan.fetches) {
     const why = running(f.key) ? fetchDecided(f, input) : null;
     if (why) out.set(f.key, why);

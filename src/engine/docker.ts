@@ -1,22 +1,20 @@
 /**
- * The Docker implementation of the engine seam, and the only dockerode importer.
- * Container lifecycle follows testcontainers' order: create (labelled) → putArchive
- * the agent → attach before start → start → feed stdin → wait for the exit and for
- * both demuxed streams → force-remove in `finally`. Every call has a deadline.
+ * The Docker implementation of the engine seam (dockerode). Container lifecycle follows
+ * testcontainers' order: create (labelled) → attach before start → start → putArchive the
+ * handed files → feed stdin (container.ts) → force-remove in `finally`, awaited by close().
+ * Every call has a deadline.
  */
 import { hostname } from 'node:os';
-import { PassThrough } from 'node:stream';
 import createDebug from 'debug';
 import Docker from 'dockerode';
-import tar from 'tar-stream';
-import { EngineUnavailable, ImageMissing, ProbeFailed, withDeadline } from '../errors.js';
+import { EngineUnavailable, ImageMissing, withDeadline } from '../errors.js';
 import type { EngineEvidence } from '../model.js';
 import { DockerBuilds } from './builds.js';
+import { AGENT_DIR, converse, messageOf } from './container.js';
 import { type DialModem, engineFactsFrom, hostRouteMtu, isRootless, pingBuilderVersion, readDaemonJson } from './daemon-facts.js';
 import { describeEngineError, type EndpointIo, type EngineEndpoint } from './endpoint.js';
 import {
   type AgentConversation,
-  type AgentFile,
   type AgentRunResult,
   type AgentSpec,
   type BuildProbeResult,
@@ -41,35 +39,6 @@ const PULL_MS = 10 * 60_000;
 const STALE_MS = 60 * 60_000;
 
 
-/** Where the handed files go in the probe container ($0's directory for the agent). */
-export const AGENT_DIR = '/.gomod-doctor';
-
-/** The agent directory and the handed files as an in-memory tar for putArchive. */
-export async function agentArchive(files: AgentFile[]): Promise<Buffer> {
-  const pack = tar.pack();
-  const chunks: Buffer[] = [];
-  pack.on('data', (c) => chunks.push(c as Buffer));
-  const done = new Promise<void>((resolve, reject) => {
-    pack.on('end', resolve);
-    pack.on('error', reject);
-  });
-  // World-writable and sticky, like /tmp: the agent runs as the image user, whoever that is.
-  const dir = AGENT_DIR.slice(1);
-  pack.entry({ name: `${dir}/`, type: 'directory', mode: 0o1777 });
-  for (const f of files) pack.entry({ name: `${dir}/${f.name}`, mode: f.mode }, f.content);
-  pack.finalize();
-  await done;
-  return Buffer.concat(chunks);
-}
-
-function messageOf(err: unknown): string {
-  if (err && typeof err === 'object') {
-    const e = err as { json?: { message?: string }; reason?: string; message?: string; code?: string };
-    const text = e.json?.message ?? e.message ?? String(err);
-    return text.replace(/^\(HTTP code \d+\) [^-]*- /, '').trim();
-  }
-  return String(err);
-}
 
 function statusOf(err: unknown): number | undefined {
   return (err as { statusCode?: number } | null)?.statusCode;
@@ -274,77 +243,11 @@ export class DockerEngine implements Engine {
     this.live.set(container.id, container);
     debug('created %s', container.id.slice(0, 12));
     try {
-      return await this.converse(container, spec, conversation);
+      return await converse((what, work, ms) => this.call(what, work, ms), container, spec, conversation);
     } finally {
       // The report is built while the engine removes the container; close() waits for it,
       // so the process never exits before the container is gone.
       this.removals.add(this.remove(container));
-    }
-  }
-
-  private async converse(container: Docker.Container, spec: AgentSpec, conversation: AgentConversation): Promise<AgentRunResult> {
-    const stream = (await this.call('attach', (abortSignal) =>
-      container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true, abortSignal } as never),
-    )) as NodeJS.ReadWriteStream;
-    const stdout = new PassThrough();
-    const stderr = new PassThrough();
-    stdout.setEncoding('utf8');
-    let stderrTail = '';
-    stdout.on('data', (chunk: string) => conversation.onStdout(chunk));
-    stderr.on('data', (chunk: Buffer) => (stderrTail = (stderrTail + chunk.toString('utf8')).slice(-4096)));
-    container.modem.demuxStream(stream, stdout, stderr);
-    const streamsDone = new Promise<void>((resolve) => {
-      const finish = () => {
-        stdout.end();
-        stderr.end();
-        stdout.once('end', resolve);
-        stdout.resume();
-      };
-      stream.once('end', finish);
-      stream.once('close', finish);
-    });
-    try {
-      await this.call('start container', (abortSignal) => container.start({ abortSignal } as object));
-    } catch (err) {
-      throw startFailure(spec, messageOf(err));
-    }
-    // The handed files are read only once the plan arrives: the copy runs beside the agent's
-    // facts phase instead of before the start (the engine holds the container during a start,
-    // so a copy cannot overlap the start itself).
-    const copied = spec.files.length
-      ? agentArchive(spec.files).then((archive) => this.call('copy files', (abortSignal) => container.putArchive(archive, { path: '/', abortSignal } as never)))
-      : Promise.resolve();
-    // The plan ends with its own `go` line: stdin stays open, because a socket proxy that
-    // does not pass a half-close on (e.g. one in front of a remote engine) would close the
-    // whole attach connection, output included.
-    Promise.all([conversation.input, copied]).then(
-      ([text]) => {
-        stream.write(text);
-        conversation.onInputWritten?.((more) => void stream.write(more));
-      },
-      () => stream.end(),
-    );
-    await copied;
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), spec.deadlineMs)));
-    const finished = (async () => {
-      // The streams end when the agent does, or when the engine drops the connection. In
-      // either case the exit status comes at once or not at all: bound the wait, or an
-      // engine gone mid-run would leave the doctor waiting for the whole deadline.
-      await streamsDone;
-      const exit = await this.call('wait for exit', (abortSignal) => container.wait({ abortSignal } as object), PING_MS);
-      return exit as { StatusCode: number };
-    })();
-    try {
-      const outcome = await Promise.race([finished, deadline]);
-      if (outcome === 'timeout') {
-        debug('deadline expired for %s', container.id.slice(0, 12));
-        return { exitCode: null, stderrTail, timedOut: true, containerId: container.id };
-      }
-      return { exitCode: outcome.StatusCode, stderrTail, timedOut: false, containerId: container.id };
-    } finally {
-      clearTimeout(timer);
-      finished.catch(() => undefined);
     }
   }
 
@@ -402,19 +305,3 @@ function processAlive(pid: number): boolean {
   }
 }
 
-/** Turn the runtime's start error into something a user can act on. */
-function startFailure(spec: AgentSpec, message: string): ProbeFailed {
-  if (/\/bin\/sh.*no such file|executable file not found/i.test(message)) {
-    return new ProbeFailed(
-      `image ${spec.image} has no /bin/sh: the probe agent needs a POSIX shell`,
-      'distroless and scratch images cannot be probed; point --image at the build stage that runs `go mod download`',
-    );
-  }
-  if (/unable to find user|no matching entries in passwd/i.test(message)) {
-    return new ProbeFailed(
-      `image ${spec.image} cannot run as user "${spec.user}": ${message}`,
-      'the build would fail the same way: create the user in the Dockerfile before USER, or pass --user UID:GID',
-    );
-  }
-  return new ProbeFailed(`the probe container did not start: ${message}`);
-}

@@ -59,9 +59,17 @@ export interface AgentConversation {
   input: Promise<string>;
   /** Called once the plan is written: later lines (`stop KEY`) go to the agent through `write`. */
   onInputWritten?(write: (text: string) => void): void;
+  /**
+   * Resolves once the agent's output holds every answer (its last word). The run goes on
+   * from there: the container's exit status adds nothing, and the engine may take seconds
+   * to report it (it first tears down the network sandbox; see runAgent). The container
+   * is removed all the same before the process exits.
+   */
+  answered?: Promise<void>;
 }
 
 export interface AgentRunResult {
+  /** Null when the deadline expired, or when the agent answered before its exit was reported. */
   exitCode: number | null;
   /** The last few KiB of the agent's stderr, for --debug and errors. */
   stderrTail: string;

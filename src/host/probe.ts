@@ -5,7 +5,6 @@
  * everywhere" from "broken only in the container". Every failure becomes evidence; nothing throws.
  */
 import { execFile } from 'node:child_process';
-import { lookup as dnsLookup } from 'node:dns/promises';
 import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import https from 'node:https';
@@ -14,6 +13,7 @@ import tls from 'node:tls';
 import { goProxyFor } from '../go/http-proxy.js';
 import type { HostDnsEvidence, HostEvidence, HostHttpEvidence, HostRoute, HostTargetEvidence, HostTcpEvidence, HostTlsEvidence, PlannedTarget } from '../model.js';
 import { redactUrl } from '../secrets.js';
+import { lookupHost } from './lookup.js';
 import { hostRootPems } from './roots.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -33,21 +33,26 @@ export interface HostProbeInput {
 
 /** Name resolution, the one touchpoint tests replace: a test must not send DNS queries off the machine. */
 export interface HostProbeOps {
-  lookup(host: string): Promise<Array<{ address: string; family: number }>>;
+  /** `signal` aborts once the step's bound is over: the lookup should let go of its sockets. */
+  lookup(host: string, signal?: AbortSignal): Promise<Array<{ address: string; family: number }>>;
 }
 
-/** getaddrinfo, as the go command on the host uses it by default (/etc/hosts first, then DNS). */
+/** /etc/hosts, then DNS, as the go command on the host resolves (lookup.ts: cancellable, no thread pool). */
 export const defaultHostOps: HostProbeOps = {
-  lookup: (host) => dnsLookup(host, { all: true, verbatim: true }),
+  lookup: (host, signal) => lookupHost(host, signal),
 };
 
 // ---------------------------------------------------------------------------
 // Pure parts.
 
-/** getaddrinfo error code → DNS outcome. EAI_AGAIN is the resolver not answering. */
+/**
+ * Lookup error code → DNS outcome. EAI_AGAIN (getaddrinfo) is the resolver giving no
+ * answer: a timeout, SERVFAIL or a refused query; c-ares names those apart, and they read
+ * as getaddrinfo's did.
+ */
 export function dnsOutcome(code: string): HostDnsEvidence['outcome'] {
   if (code === 'ENOTFOUND' || code === 'ENODATA') return 'nxdomain'; // Go says "no such host" for both
-  if (code === 'EAI_AGAIN' || code === 'ETIMEOUT') return 'timeout';
+  if (code === 'EAI_AGAIN' || code === 'ETIMEOUT' || code === 'ESERVFAIL' || code === 'ECONNREFUSED' || code === 'EREFUSED') return 'timeout';
   return 'error';
 }
 
@@ -152,12 +157,12 @@ async function resolveStep(host: string, ms: number, ops: HostProbeOps): Promise
   if (net.isIP(host)) return { outcome: 'resolved', addresses: [host], ms: 0, message: '' };
   const t0 = performance.now();
   try {
-    const answer = await within(ms, () => ops.lookup(host));
+    const answer = await within(ms, (signal) => ops.lookup(host, signal));
     if (answer === TIMED_OUT) return { outcome: 'timeout', addresses: [], ms: since(t0), message: `no answer within ${ms} ms` };
     return { outcome: 'resolved', addresses: answer.map((a) => a.address), ms: since(t0), message: '' };
   } catch (err) {
     const code = codeOf(err);
-    const message = code === 'EAI_AGAIN' ? `EAI_AGAIN: the resolver gave no answer (${textOf(err)})` : textOf(err);
+    const message = code === 'EAI_AGAIN' ? `EAI_AGAIN: the resolver gave no answer (${textOf(err)})` : dnsOutcome(code) === 'timeout' ? `${code}: the resolver gave no answer (${textOf(err)})` : textOf(err);
     return { outcome: dnsOutcome(code), addresses: [], ms: since(t0), message };
   }
 }

@@ -30,6 +30,7 @@ export const CAUSES = [
   'http.status',
   'http.bad_listing',
   'http.proxy_refused',
+  'http.stopped',
   'http.proxy_auth',
   'http.error',
   'proxy.localhost',

@@ -1,4 +1,5 @@
 /** One target's network chain as the agent measured it in the container: DNS → TCP → TLS → HTTP. Serialisable. */
+import type { StopReason } from './go-evidence.js';
 
 export type DnsOutcome = 'resolved' | 'nxdomain' | 'servfail' | 'timeout' | 'no_answer' | 'error' | 'no_tool';
 
@@ -51,7 +52,7 @@ export interface TlsEvidence {
   message: string;
 }
 
-export type HttpOutcome = 'response' | 'timeout' | 'proxy_refused' | 'proxy_auth' | 'tls_error' | 'error' | 'no_tool';
+export type HttpOutcome = 'response' | 'timeout' | 'proxy_refused' | 'proxy_auth' | 'tls_error' | 'error' | 'no_tool' | 'stopped';
 
 export interface HttpEvidence {
   url: string;
@@ -65,4 +66,6 @@ export interface HttpEvidence {
   /** The first lines of the body, for a module proxy `@v/list`. */
   bodyHead: string;
   message: string;
+  /** Set when the outcome is `stopped`: the row that decided the request through a dead proxy. */
+  stoppedBy?: StopReason;
 }

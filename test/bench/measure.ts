@@ -1,5 +1,6 @@
 // Measurement helpers for `npm run bench`: the doctor under GNU time, the naive `docker run` +
 // curl baseline, and the floor (one container create + start + exec + remove).
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,6 +34,8 @@ function doctorEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 export interface DoctorRun {
   code: number | null;
   wallMs: number;
+  /** From the spawn to the last stdout bytes: when the user has the report (the process may still be removing the container). */
+  answerMs: number;
   /** Peak resident set size of the doctor's node process, in KiB (GNU time %M). */
   maxRssKb: number;
   report: Report;
@@ -48,10 +51,10 @@ export async function runDoctor(args: string[], opts: { hostDns: string; cwd?: s
   const timeFile = join(dir, 'time');
   try {
     const resolv = resolvConfFor(opts.hostDns);
-    const r = await run(
+    const r = await spawnTimed(
       'unshare',
       ['-m', 'sh', '-c', 'mount --bind "$0" /etc/resolv.conf && exec "$@"', resolv, '/usr/bin/time', '-f', '%M', '-o', timeFile, process.execPath, BIN, ...args, '--json'],
-      { env: doctorEnv(opts.env), cwd: opts.cwd, timeoutMs: opts.timeoutMs },
+      { env: doctorEnv(opts.env), cwd: opts.cwd, timeoutMs: opts.timeoutMs ?? 180_000 },
     );
     // GNU time writes "Command exited with non-zero status N" before the format line.
     const lines = readFileSync(timeFile, 'utf8').trim().split('\n');
@@ -62,18 +65,45 @@ export async function runDoctor(args: string[], opts: { hostDns: string; cwd?: s
     } catch {
       throw new Error(`doctor stdout is not JSON (exit ${r.code}): ${r.stdout.slice(0, 300)} / stderr: ${r.stderr.slice(-500)}`);
     }
-    return { code: r.code, wallMs: r.ms, maxRssKb, report, stderr: r.stderr };
+    return { code: r.code, wallMs: r.ms, answerMs: r.answerMs, maxRssKb, report, stderr: r.stderr };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Spawn and collect, as spawnCollect does, also timing the last stdout bytes. */
+function spawnTimed(cmd: string, args: string[], opts: { env: NodeJS.ProcessEnv; cwd?: string; timeoutMs: number }): Promise<CliRun & { answerMs: number }> {
+  const t0 = process.hrtime.bigint();
+  const since = () => Number(process.hrtime.bigint() - t0) / 1e6;
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { env: opts.env, cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let answerMs = NaN;
+    child.stdout.on('data', (c) => {
+      stdout += c;
+      answerMs = since();
+    });
+    child.stderr.on('data', (c) => (stderr += c));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${cmd} ${args.slice(0, 6).join(' ')} ... did not finish in ${opts.timeoutMs} ms`));
+    }, opts.timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr, ms: since(), answerMs });
+    });
+  });
 }
 
 /** The doctor once more with --debug: engine calls with timestamps, as offsets from the spawn. */
 export async function doctorPhases(args: string[], hostDns: string): Promise<Array<{ atMs: number; what: string }>> {
   const resolv = resolvConfFor(hostDns);
   const t0 = Date.now();
-  const r = await run('unshare', ['-m', 'sh', '-c', 'mount --bind "$0" /etc/resolv.conf && exec "$@"', resolv, process.execPath, BIN, ...args, '--json', '--debug'], {
+  const r = await spawnTimed('unshare', ['-m', 'sh', '-c', 'mount --bind "$0" /etc/resolv.conf && exec "$@"', resolv, process.execPath, BIN, ...args, '--json', '--debug'], {
     env: doctorEnv(),
+    timeoutMs: 180_000,
   });
   const out: Array<{ atMs: number; what: string }> = [];
   for (const line of r.stderr.split('\n')) {
@@ -81,7 +111,8 @@ export async function doctorPhases(args: string[], hostDns: string): Promise<Arr
     const m = /^(\d{4}-\d\d-\d\dT[\d:.]+Z) gomod-doctor:\S+ (.*)$/.exec(line.trim());
     if (m) out.push({ atMs: Date.parse(m[1]!) - t0, what: m[2]! });
   }
-  out.push({ atMs: r.ms, what: 'process exit' });
+  out.push({ atMs: r.answerMs, what: 'report on stdout' }, { atMs: r.ms, what: 'process exit' });
+  out.sort((a, b) => a.atMs - b.atMs);
   return out;
 }
 

@@ -41,8 +41,8 @@ function endedByAnswer(report: Report): void {
   assert.equal(hung.map((c) => c.target), [], 'fetches that ran into their own bound');
 }
 
-function stoppedBy(r: CheckResult, id: string, target: string): void {
-  assert.is(r.cause, 'e2e.stopped', `${r.id}@${r.target}: ${r.summary}`);
+function stoppedBy(r: CheckResult, id: string, target: string, cause = 'e2e.stopped'): void {
+  assert.is(r.cause, cause, `${r.id}@${r.target}: ${r.summary}`);
   assert.equal(r.explainedBy, { id, target });
 }
 
@@ -83,8 +83,31 @@ test('a resolver that never answers: every fetch is stopped, explained by dns.re
     assert.is(direct.cause, 'e2e.stopped', direct.summary);
     assert.is(direct.explainedBy?.id, 'dns.resolve');
     assert.match(direct.summary, 'the resolver answers no name');
+    // The host asks the same silent resolver: its lookups time out too (and are cancelled
+    // with their step, so none holds the process's exit).
+    assert.is(row(r.report, 'host.compare', 'proxy.golang.org').cause, 'host.same_failure');
     endedByAnswer(r.report);
   })(), 90_000, 'silent DNS'));
+
+test('an HTTP proxy that never answers: the GETs through it and the fetches are stopped, explained by its proxy-env.proxy row; exit 1', ({ lab, base }) =>
+  withTimeout((async () => {
+    // The targets are blackholed too, so each GET through the proxy starts once its own TCP
+    // step has timed out, when the proxy's row already says it is dead.
+    const proxy = `http://${lab.blackhole}:3128`;
+    const hosts = DEFAULT_NAMES.flatMap((h) => ['--add-host', `${h}:${lab.blackhole}`]);
+    const r = await runJson([...base, ...hosts, '-e', `HTTPS_PROXY=${proxy}`], { hostDns: lab.gateway });
+    assert.is(r.code, 1, r.stderr);
+    const p = row(r.report, 'proxy-env.proxy', proxy);
+    assert.is(p.status, 'fail');
+    assert.is(p.cause, 'proxy.unreachable');
+    const get = row(r.report, 'http.goproxy', 'https://proxy.golang.org');
+    assert.is(get.status, 'fail');
+    stoppedBy(get, 'proxy-env.proxy', proxy, 'http.stopped');
+    stoppedBy(row(r.report, 'e2e.fetch', 'GOPROXY=https://proxy.golang.org,direct'), 'proxy-env.proxy', proxy);
+    const cut = r.report.checks.filter((c) => c.cause === 'http.timeout');
+    assert.equal(cut.map((c) => c.target), [], 'GETs that ran into their own bound');
+    endedByAnswer(r.report);
+  })(), 90_000, 'dead proxy'));
 
 test('healthy: nothing is stopped, the fetches pass with their full bound', ({ lab, base }) =>
   withTimeout((async () => {

@@ -4,9 +4,8 @@
  */
 import * as assert from 'uvu/assert';
 import { suite } from 'uvu';
-import { deadPath, fetchDecided, jobsToStop, type StopInput } from '../../src/collect/stop.js';
-import { withStopReasons } from '../../src/agent/evidence.js';
-import type { DnsEvidence, FetchEvidence, PlannedFetch, PlannedTarget, ProbePlan, TargetEvidence, TcpEvidence, TlsEvidence } from '../../src/model.js';
+import { deadPath, fetchDecided, jobsToStop, type StopInput, withStopReasons } from '../../src/collect/stop.js';
+import type { DnsEvidence, FetchEvidence, HttpEvidence, PlannedFetch, PlannedTarget, ProbePlan, TargetEvidence, TcpEvidence, TlsEvidence } from '../../src/model.js';
 
 const target = (key: string, host: string, extra: Partial<PlannedTarget> = {}): PlannedTarget => ({ key, host, port: 443, roles: ['goproxy'], tls: true, httpUrl: `https://${host}/rsc.io/quote/@v/list`, httpProxy: null, ...extra });
 const dns = (host: string, outcome: DnsEvidence['outcome'], extra: Partial<DnsEvidence> = {}): DnsEvidence => ({ host, tool: 'getent', outcome, v4: outcome === 'resolved' ? ['10.0.0.2'] : [], v6: [], fromHostsFile: false, ms: 5, message: '', ...extra });
@@ -85,6 +84,31 @@ test('withStopReasons: a stopped fetch carries its reason; others are left as th
   const out = withStopReasons({ fetches: [base, ok], transfers: [] }, new Map([['g0', why], ['g1', why]]));
   assert.equal(out.fetches[0]!.stoppedBy, why);
   assert.is(out.fetches[1]!.stoppedBy, undefined);
+});
+
+test('an HTTP step through a proxy whose TCP or DNS timed out stops (the target\'s GET and the proxy\'s own CONNECT), explained by proxy-env.proxy', () => {
+  const proxy = 'http://10.9.9.9:3128';
+  const via = target('t0', 'proxy.example', { httpProxy: proxy });
+  const own = target('t1', '10.9.9.9', { port: 3128, roles: ['proxy'], tls: false, httpProxy: proxy });
+  const p = plan([], [via, own]);
+  const dead = te(own, { dns: dns(own.host, 'resolved', { tool: 'literal' }), tcp: tcp(own.host, 'timeout') });
+  const got = jobsToStop({ ...input(p, [te(via, { dns: dns(via.host, 'resolved'), tcp: tcp(via.host, 'timeout') }), dead]), plan: { ...p, transfers: [] } });
+  assert.equal([...got.keys()], ['t0', 't1']);
+  assert.equal(got.get('t0'), { id: 'proxy-env.proxy', target: proxy, what: 'proxy tcp timeout' });
+  // A refusing proxy ends the request at once with its own answer: nothing to stop.
+  const refused = te(own, { dns: dns(own.host, 'resolved', { tool: 'literal' }), tcp: tcp(own.host, 'refused') });
+  assert.equal([...jobsToStop({ ...input(p, [te(via), refused]), plan: { ...p, transfers: [] } }).keys()], []);
+  // A step whose block is in, or already told to stop, is left alone.
+  const answered: HttpEvidence = { url: via.httpUrl!, proxy, tool: 'curl', outcome: 'timeout', status: null, ttfbMs: null, ms: 2000, bodyHead: '', message: '' };
+  assert.equal([...jobsToStop({ ...input(p, [te(via, { http: answered }), dead], { stopped: new Set(['t1']) }), plan: { ...p, transfers: [] } }).keys()], []);
+});
+
+test('withStopReasons: a stopped HTTP step carries its reason', () => {
+  const via = target('t0', 'proxy.example', { httpProxy: 'http://10.9.9.9:3128' });
+  const http: HttpEvidence = { url: via.httpUrl!, proxy: 'http://10.9.9.9:3128', tool: 'curl', outcome: 'stopped', status: null, ttfbMs: null, ms: 300, bodyHead: '', message: '' };
+  const why = { id: 'proxy-env.proxy', target: 'http://10.9.9.9:3128', what: 'proxy tcp timeout' };
+  const out = withStopReasons({ targets: [te(via, { http })], fetches: [], transfers: [] }, new Map([['t0', why]]));
+  assert.equal(out.targets[0]!.http!.stoppedBy, why);
 });
 
 test.run();
