@@ -3,7 +3,7 @@
  * the outside, so a replay can run `run(io)` again with no engine. Made by
  * test/replay/record.ts; read by test/helpers/replay-engine.ts.
  */
-import type { AgentRunResult, EngineInfo, ImageConfig, PullProgress } from '../../src/engine/types.js';
+import type { AgentRunResult, AgentSpec, EngineInfo, ImageConfig, PullProgress } from '../../src/engine/types.js';
 import type { CheckResult, EngineEvidence, HostEvidence, PlannedTarget, Report } from '../../src/model.js';
 
 export type RecordedRow = Pick<CheckResult, 'id' | 'target' | 'status' | 'cause' | 'explainedBy'>;
@@ -22,19 +22,7 @@ export type Answer<T> = { value: T } | RecordedError;
 
 export interface RecordedAgentRun {
   /** The container the run asked for (the script's and handed files' contents left out). */
-  spec: {
-    image: string;
-    user: string;
-    env: string[];
-    workingDir: string | null;
-    network: string | null;
-    dns: string[];
-    addHosts: string[];
-    platform: string | null;
-    binds: string[];
-    files: string[];
-    deadlineMs: number;
-  };
+  spec: Omit<AgentSpec, 'script' | 'files' | 'labels'> & { files: string[] };
   /**
    * The agent's stdout as it arrived: `ms` after runAgent was called; `afterInput` how many
    * stdin writes (the plan, then `stop` lines) had gone out before this chunk; `hostMs` the
