@@ -7,7 +7,7 @@
 import { execFile } from 'node:child_process';
 import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
-import { parseIpRouteGet } from '../host/probe.js';
+import { parseIpRouteGet } from '../host/readings.js';
 import type { EngineEvidence } from '../model.js';
 import { redactUrl } from '../secrets.js';
 import type { EndpointIo, EngineEndpoint } from './endpoint.js';

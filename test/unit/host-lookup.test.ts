@@ -2,7 +2,7 @@
 import * as assert from 'uvu/assert';
 import { suite } from 'uvu';
 import { hostsFileAddresses } from '../../src/host/lookup.js';
-import { dnsOutcome } from '../../src/host/probe.js';
+import { dnsOutcome } from '../../src/host/readings.js';
 
 const test = suite('host lookup');
 
