@@ -55,12 +55,13 @@ export function resolveOptions(parsed: DoctorOptions, endpoint: EngineEndpoint, 
 
 /** --only/--skip that leave out whole probe families skip their probes too. */
 export function withSelection(opts: DoctorOptions): DoctorOptions {
-  const wanted = (category: string, id: string) => {
-    const match = (sel: string) => sel === category || sel.startsWith(`${category}.`) || sel === id;
+  // --only keeps a family's probes when it names the family or one of its checks; --skip drops them only for the whole family.
+  const wanted = (category: string) => {
+    const match = (sel: string) => sel === category || sel.startsWith(`${category}.`);
     if (opts.only.length && !opts.only.some(match)) return false;
     return !opts.skip.includes(category);
   };
-  return { ...opts, fetch: opts.fetch && wanted('e2e', 'e2e.fetch'), hostProbes: opts.hostProbes && wanted('host', 'host.compare') };
+  return { ...opts, fetch: opts.fetch && wanted('e2e'), hostProbes: opts.hostProbes && wanted('host') };
 }
 
 export interface ConfigProxies {
