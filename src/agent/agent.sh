@@ -20,22 +20,41 @@ W=$(mktemp -d 2>/dev/null) || { W=/tmp/gmd.$$; mkdir -m 700 "$W" 2>/dev/null; } 
 trap 'rm -rf "$W"' EXIT
 
 have() { command -v "$1" >/dev/null 2>&1; }
+# on_path NAME: set p to NAME's file on PATH, as `command -v` would, without its subshell.
+on_path() {
+  p=; _ifs=$IFS; IFS=:
+  for _d in $PATH; do [ -f "${_d:-.}/$1" ] && [ -x "${_d:-.}/$1" ] && { p=${_d:-.}/$1; break; }; done
+  IFS=$_ifs
+  [ -n "$p" ]
+}
 
 # --- a millisecond clock, whatever the image has -------------------------------
+# `stamp VAR` sets VAR to the time in ms without a subshell: a fork costs 1-4 ms of CPU in
+# a container, every step takes two stamps, and every target's steps run at once.
+# EPOCHREALTIME (bash 5, busybox ash) costs nothing; dash forks `date` once per stamp.
 CLOCK=seconds
-case $(date +%s%N 2>/dev/null) in
-  *[!0-9]* | '') if have ts && [ -n "$(echo | ts '%.s' 2>/dev/null)" ]; then CLOCK=ts
-                 elif [ -r /proc/uptime ]; then CLOCK=uptime; fi ;;
-  *) CLOCK='date' ;;
+# shellcheck disable=SC3028 # read only where the shell sets it; empty under dash
+case ${EPOCHREALTIME-} in
+  [0-9]*[.,][0-9][0-9][0-9]*) CLOCK=epoch ;;
+  *) case $(date +%s%N 2>/dev/null) in
+       *[!0-9]* | '') if have ts && [ -n "$(echo | ts '%.s' 2>/dev/null)" ]; then CLOCK=ts
+                      elif [ -r /proc/uptime ]; then CLOCK=uptime; fi ;;
+       *) CLOCK='date' ;;
+     esac ;;
 esac
-now_ms() {
+# shellcheck disable=SC3028
+stamp() {
   case $CLOCK in
-    date) t=$(date +%s%N); echo "${t%??????}" ;;
-    ts) t=$(echo | ts '%.s'); t=${t%% *}; f=${t#*.}; echo "${t%.*}${f%???}" ;;
-    uptime) read -r t _ </proc/uptime; echo "${t%.*}${t#*.}0" ;;
-    *) echo "$(date +%s)000" ;;
+    epoch) _st=$EPOCHREALTIME; _sf=${_st#*[.,]}; _st=${_st%%[.,]*}${_sf%"${_sf#???}"} ;;
+    date) _st=$(date +%s%N); _st=${_st%??????} ;;
+    ts) _st=$(echo | ts '%.s'); _st=${_st%% *}; _sf=${_st#*.}; _st=${_st%.*}${_sf%???} ;;
+    uptime) read -r _st _ </proc/uptime; _st=${_st%.*}${_st#*.}0 ;;
+    *) _st=$(date +%s)000 ;;
   esac
+  eval "$1=\$_st"
 }
+# The variables stamp sets (through eval, which shellcheck cannot follow).
+t0=0; t1=0; p0=0; p1=0; now=0
 
 # --- bounded execution ----------------------------------------------------------
 # bounded SECS CMD...: run CMD, killing it after SECS (exit 124 then).
@@ -104,8 +123,8 @@ first_bytes() { dd if="$1" bs="$2" count=1 2>/dev/null || cat "$1"; }
 # no job waits for another's output. Without mkfifo, a mkdir lock keeps blocks whole
 # (polling for it cost a job up to 100 ms with 10 jobs at once).
 PRINTER=
-emit() {
-  if [ -n "$PRINTER" ]; then echo "$1" >&9; return; fi
+emit() { # FILE [long]
+  if [ -n "$PRINTER" ]; then echo "${2:--} $1" >&9; return; fi
   while ! mkdir "$W/lock" 2>/dev/null; do sleep 0.01 2>/dev/null || sleep 1; done
   cat "$1"
   rmdir "$W/lock"
@@ -117,7 +136,11 @@ emit() {
 start_printer() {
   have mkfifo && mkfifo -m 600 "$W/q" 2>/dev/null || return 0
   exec 9<>"$W/q"
-  while IFS= read -r f; do cat "$f"; done <"$W/q" 9>&- &
+  # A short block is copied with builtins (a `cat` was a fork per step); a long one (TLS,
+  # fetch) with cat: the shell's `read` takes a byte per system call.
+  while IFS=' ' read -r how f; do
+    if [ "$how" = long ]; then cat "$f"; else while IFS= read -r l; do printf '%s\n' "$l"; done <"$f"; fi
+  done <"$W/q" 9>&- &
   PRINTER=$!
 }
 stop_printer() {
@@ -133,24 +156,27 @@ facts() {
   GOENV_PID=
   if have go; then (cd "$W" && bounded "$T" go env -json) >"$W/goenv" 2>&1 & GOENV_PID=$!; fi
   echo "@gmd begin facts"
-  uid=$(id -u 2>/dev/null); gid=$(id -g 2>/dev/null)
-  if [ -z "$uid" ] && [ -r /proc/self/status ]; then
-    while read -r k a _; do case $k in Uid:) uid=$a ;; Gid:) gid=$a ;; esac; done </proc/self/status
-  fi
+  # /proc first: a builtin read, where `id` is a fork each.
+  uid=; gid=
+  [ -r /proc/self/status ] && while read -r k a _; do case $k in Uid:) uid=$a ;; Gid:) gid=$a ;; esac; done </proc/self/status
+  [ -n "$uid" ] || uid=$(id -u 2>/dev/null)
+  [ -n "$gid" ] || gid=$(id -g 2>/dev/null)
   echo "@gmd kv uid $uid"
   echo "@gmd kv gid $gid"
-  echo "@gmd kv user $(id -un 2>/dev/null)"
+  user=; [ -r /etc/passwd ] && while IFS=: read -r n _ u _; do [ "$u" = "$uid" ] && { user=$n; break; }; done </etc/passwd
+  [ -n "$user" ] || user=$(id -un 2>/dev/null)
+  echo "@gmd kv user $user"
   echo "@gmd kv home ${HOME-}"
-  echo "@gmd kv clock_ms $(date +%s)000"
+  stamp now; echo "@gmd kv clock_ms $now"
   echo "@gmd kv clock_source $CLOCK"
   [ -r /etc/os-release ] && while IFS='=' read -r k v; do
-    [ "$k" = ID ] && echo "@gmd kv os $v" | tr -d '"'
+    [ "$k" = ID ] && { v=${v#[\"\']}; echo "@gmd kv os ${v%[\"\']}"; }
   done </etc/os-release
   for f in /etc/ssl/certs/ca-certificates.crt /etc/pki/tls/certs/ca-bundle.crt /etc/ssl/cert.pem; do
     [ -r "$f" ] && { echo "@gmd kv ca_bundle $f"; break; }
   done
   for t in bash getent nslookup nc curl wget openssl timeout go git ssh; do
-    p=$(command -v "$t" 2>/dev/null) && echo "@gmd kv tool.$t $p"
+    on_path "$t" && echo "@gmd kv tool.$t $p"
   done
   if have wget; then wget --help 2>&1 | grep -q BusyBox && echo "@gmd kv flavor.wget busybox"; fi
   if have nc; then nc -h 2>&1 | grep -q BusyBox && echo "@gmd kv flavor.nc busybox"; fi
@@ -185,13 +211,15 @@ creds() {
       $0 == "default" { print "@gmd kv netrc_default 1" }'
   fi
   if have git; then
-    (cd "$W" && git config --get-all credential.helper 2>/dev/null) | while IFS= read -r v; do
-      # A helper may be an inline script holding a token: name it, never print it.
-      case $v in '!'*) echo "@gmd kv cred_helper (inline command)" ;; '') ;; *) echo "@gmd kv cred_helper ${v%% *}" ;; esac
-    done
-    (cd "$W" && git config --get-regexp '^url\..*\.insteadof$' 2>/dev/null) | mask | while read -r k v; do
-      k=${k#url.}; echo "@gmd kv insteadof ${k%.[iI][nN][sS][tT][eE][aA][dD][oO][fF]} $v"
-    done
+    # One git for both settings (git prints keys lower-cased, URLs as written).
+    (cd "$W" && git config --get-regexp '^(credential\.helper|url\..*\.insteadof)$' 2>/dev/null) | mask >"$W/gitcfg"
+    while read -r k v; do
+      case $k in
+        # A helper may be an inline script holding a token: name it, never print it.
+        credential.helper) case $v in '!'*) echo "@gmd kv cred_helper (inline command)" ;; '') ;; *) echo "@gmd kv cred_helper ${v%% *}" ;; esac ;;
+        url.*) k=${k#url.}; echo "@gmd kv insteadof ${k%.[iI][nN][sS][tT][eE][aA][dD][oO][fF]} $v" ;;
+      esac
+    done <"$W/gitcfg"
   fi
   for f in id_rsa id_ecdsa id_ed25519 id_ecdsa_sk id_ed25519_sk id_dsa; do
     [ -e "$h/.ssh/$f" ] && echo "@gmd kv ssh_key $f"
@@ -254,7 +282,7 @@ hosts_lookup() {
 probe_dns() { # key host
   out="$W/$1.dns"
   hosts_lookup "$2" >"$W/$1.hosts"
-  t0=$(now_ms)
+  stamp t0
   # An address needs no lookup (busybox nslookup would try a reverse lookup and fail).
   lit=; case $2 in *:*) lit=1 ;; *[!0-9.]*) ;; *.*.*.*) lit=1 ;; esac
   if [ -n "$lit" ]; then tool=literal; CMD="(an address: no lookup)"; echo "$2" >"$W/$1.raw"; true
@@ -262,7 +290,7 @@ probe_dns() { # key host
   elif [ -s "$W/$1.hosts" ]; then tool=hosts-file; CMD="read /etc/hosts"; cp "$W/$1.hosts" "$W/$1.raw"; true
   elif have nslookup; then tool=nslookup; CMD="nslookup $2"; bounded "$T" nslookup "$2" >"$W/$1.raw" 2>&1
   else tool=none; CMD=-; : >"$W/$1.raw"; false; fi
-  rc=$?; t1=$(now_ms)
+  rc=$?; stamp t1
   { echo "@gmd begin dns:$1"
     echo "@gmd kv tool $tool"; echo "@gmd kv rc $rc"; echo "@gmd kv ms $((t1 - t0))"; echo "@gmd kv cmd $CMD"
     while read -r a; do echo "@gmd kv hosts $a"; done <"$W/$1.hosts"
@@ -271,23 +299,23 @@ probe_dns() { # key host
   emit "$out"
   # Addresses for the next step, in the resolver's order, each once (getent prints three
   # lines per address). Shell builtins: every fork costs, times every target, at once.
+  found="$W/$1.raw"
   if [ "$tool" = nslookup ]; then
-    sed -n '/^Name:/,$ s/^Address:[[:space:]]*\([0-9a-fA-F.:]*\)$/\1/p' "$W/$1.raw" >"$W/$1.found"
-  else
-    cp "$W/$1.raw" "$W/$1.found"
+    found="$W/$1.found"
+    sed -n '/^Name:/,$ s/^Address:[[:space:]]*\([0-9a-fA-F.:]*\)$/\1/p' "$W/$1.raw" >"$found"
   fi
   seen=' '
   while read -r a _; do
     case $seen in *" $a "*) ;; *) [ -n "$a" ] && { seen="$seen$a "; echo "$a"; } ;; esac
-  done <"$W/$1.found" >"$W/$1.addrs"
+  done <"$found" >"$W/$1.addrs"
 }
 
 probe_tcp_one() { # key idx address port
-  t0=$(now_ms)
+  stamp t0
   if have bash; then tool=bash; bounded "$T" bash -c 'exec 3<>"/dev/tcp/$0/$1"' "$3" "$4" >"$W/$1.tcp$2" 2>&1
   elif have nc; then tool=nc; bounded "$T" nc -w "$TI" "$3" "$4" </dev/null >"$W/$1.tcp$2" 2>&1
   else tool=none; false; fi
-  rc=$?; t1=$(now_ms)
+  rc=$?; stamp t1
   # One line per attempt, the tool's last message at its end (attempts run in parallel).
   msg=; while IFS= read -r l || [ -n "$l" ]; do msg=$l; done <"$W/$1.tcp$2"
   printf '@gmd kv attempt %s %s %s %s %s %s %s\n' "$2" "$3" "$4" "$rc" "$((t1 - t0))" "$tool" "$msg" >"$W/$1.tcpres$2"
@@ -302,13 +330,12 @@ probe_tcp() { # key port -> sets CONNECTED to the first address that connected
       ?*) [ "$n4" -lt 2 ] && { v4="$v4 $a"; n4=$((n4 + 1)); } ;;
     esac
   done <"$W/$1.addrs"
+  # One address (the common case) is dialled in this shell: no fork for the job.
   i=0
-  for a in $v4 $v6; do
-    case $a in *:*) b="[$a]" ;; *) b=$a ;; esac
-    probe_tcp_one "$1" "$i" "$a" "$2" "$b" &
-    i=$((i + 1))
-  done
-  wait
+  case $v4$v6 in
+    ' '*' '*) for a in $v4 $v6; do probe_tcp_one "$1" "$i" "$a" "$2" & i=$((i + 1)); done; wait ;;
+    ?*) probe_tcp_one "$1" 0 $v4$v6 "$2"; i=1 ;;
+  esac
   CONNECTED=
   { echo "@gmd begin tcp:$1"; j=0
     while [ "$j" -lt "$i" ]; do
@@ -324,7 +351,7 @@ probe_tcp() { # key port -> sets CONNECTED to the first address that connected
 
 probe_tls() { # key host port address
   case $4 in *:*) b="[$4]" ;; *) b=$4 ;; esac
-  t0=$(now_ms)
+  stamp t0
   if have openssl; then
     tool=openssl; CMD="openssl s_client -connect $b:$3 -servername $2 -verify_hostname $2${TLSCA:+ -CAfile $TLSCA}${TLSDIR:+ -CApath $TLSDIR}"
     bounded "$T" openssl s_client -connect "$b:$3" -servername "$2" -verify_hostname "$2" \
@@ -337,15 +364,15 @@ probe_tls() { # key host port address
     tool=busybox-wget; CMD="wget -q -O /dev/null https://$2:$3/"
     (unset https_proxy HTTPS_PROXY; bounded "$T" wget -q -O /dev/null "https://$2:$3/") >"$W/$1.tls" 2>&1
   else tool=none; CMD=-; : >"$W/$1.tls"; false; fi
-  rc=$?; t1=$(now_ms)
+  rc=$?; stamp t1
   { echo "@gmd begin tls:$1"
     echo "@gmd kv tool $tool"; echo "@gmd kv rc $rc"; echo "@gmd kv ms $((t1 - t0))"; echo "@gmd kv address $4"; echo "@gmd kv cmd $CMD"
     raw "$W/$1.tls"; echo "@gmd end tls:$1"; } >"$W/$1.tlsblock"
-  emit "$W/$1.tlsblock"
+  emit "$W/$1.tlsblock" long
 }
 
 probe_http() { # key url proxy
-  t0=$(now_ms)
+  stamp t0
   if have curl; then
     tool=curl
     # The host decided, by Go's rules, whether this request goes through a proxy.
@@ -361,7 +388,7 @@ probe_http() { # key url proxy
      # No -T: Debian's static busybox wget segfaults on it, and `bounded` bounds it anyway.
      stoppable "$1" "$T" wget -S -O "$W/$1.body" "$2") >"$W/$1.http" 2>&1
   else tool=none; CMD=-; : >"$W/$1.http"; false; fi
-  rc=$?; t1=$(now_ms)
+  rc=$?; stamp t1
   { echo "@gmd begin http:$1"
     echo "@gmd kv tool $tool"; echo "@gmd kv rc $rc"; echo "@gmd kv ms $((t1 - t0))"; echo "@gmd kv cmd ${CMD:--}"
     [ -e "$W/$1.stop" ] && echo "@gmd kv stopped 1"
@@ -377,7 +404,10 @@ probe_http() { # key url proxy
 # where the go command would have to create it.
 probe_fs() {
   p=$3; e=$p
-  while [ ! -e "$e" ] && [ "$e" != / ] && [ "$e" != . ]; do e=$(dirname "$e"); done
+  # The nearest existing ancestor, by parameter expansion (`dirname` is a fork per level).
+  while [ ! -e "$e" ] && [ "$e" != / ] && [ "$e" != . ]; do
+    e=${e%/}; case $e in */*) e=${e%/*}; e=${e:-/} ;; *) e=. ;; esac
+  done
   { echo "@gmd begin fs:$1"
     [ -e "$p" ] && echo "@gmd kv exists 1"
     [ -d "$p" ] && echo "@gmd kv dir 1"
@@ -393,10 +423,13 @@ probe_fs() {
       fi
       raw "$W/$1.fserr" 3
     fi
-    mnt=$(df -Pk "$e" 2>/dev/null | awk 'NR == 2 { print $4, $6 }')
+    # df's second line: filesystem, blocks, used, available, capacity, mount point.
+    free=; mnt=
+    df -Pk "$e" >"$W/$1.df" 2>/dev/null && { read -r _; read -r _ _ _ free _ mnt; } <"$W/$1.df"
     if [ -n "$mnt" ]; then
-      echo "@gmd kv free_kb ${mnt%% *}"; echo "@gmd kv mount ${mnt#* }"
-      awk -v m="${mnt#* }" '$2 == m { o = $4 } END { if (o != "") print "@gmd kv mount_opts " o }' /proc/mounts 2>/dev/null
+      echo "@gmd kv free_kb $free"; echo "@gmd kv mount $mnt"
+      o=; [ -r /proc/mounts ] && while read -r _ m _ opts _; do [ "$m" = "$mnt" ] && o=$opts; done </proc/mounts
+      [ -n "$o" ] && echo "@gmd kv mount_opts $o"
     fi
     echo "@gmd end fs:$1"; } >"$W/$1.fsblock"
   emit "$W/$1.fsblock"
@@ -451,7 +484,7 @@ probe_repo() {
     if [ -z "$url" ]; then echo "@gmd kv rc -"
     elif ! have git; then echo "@gmd kv rc 127"
     else
-      t0=$(now_ms)
+      stamp t0
       (export GIT_TERMINAL_PROMPT=0 GCM_INTERACTIVE=never
        [ -n "$NETRC" ] && export NETRC
        if [ -z "${GIT_SSH_COMMAND-}" ]; then
@@ -459,7 +492,7 @@ probe_repo() {
        fi
        cd "$W" && bounded "$T" git ${EXTRA_CA:+-c http.sslCAInfo="$CA"} ${NETRC:+-c credential.helper="$W/netrc-helper"} \
          ls-remote "$url" HEAD) >"$W/$1.refs" 2>"$W/$1.gerr"
-      rc=$?; t1=$(now_ms)
+      rc=$?; stamp t1
       echo "@gmd kv rc $rc"; echo "@gmd kv ms $((t1 - t0))"
       echo "@gmd kv url $(echo "$url" | mask)"
       echo "@gmd kv refs $(grep -c . "$W/$1.refs")"
@@ -477,7 +510,7 @@ probe_repo() {
 probe_fetch() {
   d="$W/$1.fetch"
   mkdir -p "$d/mod" "$d/cache" "$d/work"
-  t0=$(now_ms)
+  stamp t0
   if have go; then
     # GOPATH too: the go command keeps the checksum database's latest tree in GOPATH/pkg/sumdb.
     (cd "$d/work" && export GOPROXY="$3" GOPATH="$d/gopath" GOMODCACHE="$d/mod" GOCACHE="$d/cache" GOFLAGS=-modcacherw GO111MODULE=on GOTOOLCHAIN=local
@@ -498,7 +531,7 @@ probe_fetch() {
   else
     rc=127
   fi
-  t1=$(now_ms)
+  stamp t1
   { echo "@gmd begin fetch:$1"
     echo "@gmd kv rc $rc"; echo "@gmd kv ms $((t1 - t0))"
     [ -e "$W/$1.stop" ] && echo "@gmd kv stopped 1"
@@ -509,7 +542,7 @@ probe_fetch() {
     mask <"$d/err" >"$d/errm"; raw "$d/errm" 80
     echo "@gmd end fetch:$1"; } >"$W/$1.fetchblock"
   chmod -R u+w "$d" 2>/dev/null; rm -rf "$d"
-  emit "$W/$1.fetchblock"
+  emit "$W/$1.fetchblock" long
 }
 
 # pq_refetch KEY MODULE@VERSION GOPROXY [private]: Go 1.24+ sends a post-quantum key share
@@ -521,12 +554,12 @@ pq_refetch() {
   v=$(cd "$W" && bounded "$T" go env GOVERSION 2>/dev/null); v=${v#go1.}; v=${v%%[!0-9]*}
   [ -n "$v" ] && [ "$v" -ge 24 ] || return 0
   e="$W/$1.pqfetch"; mkdir -p "$e/mod" "$e/cache" "$e/work"
-  p0=$(now_ms)
+  stamp p0
   (cd "$e/work" && export GOPROXY="$3" GOPATH="$e/gopath" GOMODCACHE="$e/mod" GOCACHE="$e/cache" GOFLAGS=-modcacherw GO111MODULE=on GOTOOLCHAIN=local \
      GODEBUG="${GODEBUG:+$GODEBUG,}tlsmlkem=0"
    [ -n "$EXTRA_CA" ] && export SSL_CERT_FILE="$CA"
    bounded "$TF" go mod download -json "$2") >"$e/out" 2>&1
-  prc=$?; p1=$(now_ms)
+  prc=$?; stamp p1
   { echo "@gmd kv pq_rc $prc"; echo "@gmd kv pq_ms $((p1 - p0))"
     grep -h '"Error"' "$e/out" 2>/dev/null | mask | head -n 1 | sed 's/^/@gmd kv pq_error /'; } >"$W/$1.pq"
   chmod -R u+w "$e" 2>/dev/null; rm -rf "$e"
@@ -536,7 +569,7 @@ pq_refetch() {
 # keeping what arrived: bytes over time tells slow from hung.
 probe_xfer() {
   XB=$4
-  t0=$(now_ms)
+  stamp t0
   if have curl; then
     tool=curl
     if [ "$3" = - ]; then via=--noproxy; proxy='*'; else via=--proxy; proxy=$3; fi
@@ -549,7 +582,7 @@ probe_xfer() {
      if [ "$3" != - ]; then http_proxy=$3; https_proxy=$3; export http_proxy https_proxy; fi
      stoppable "$1" "$XB" wget -S -O "$W/$1.data" "$2") >"$W/$1.xout" 2>&1
   else tool=none; : >"$W/$1.xout"; false; fi
-  rc=$?; t1=$(now_ms)
+  rc=$?; stamp t1
   # wget prints its headers with its messages: the exit status above is wget's, not cp's.
   [ "$tool" = wget ] && cp "$W/$1.xout" "$W/$1.hdr"
   { echo "@gmd begin xfer:$1"

@@ -11,7 +11,8 @@ import { ImageMissing } from '../errors.js';
 import type { BuildStepEvidence, DockerfileEvidence, EngineEvidence, Evidence, ProbePlan, PullEvidence } from '../model.js';
 import type { DoctorOptions } from '../options.js';
 import { probeInContainer } from './container.js';
-import { type HostProber, runHostProbes } from './host.js';
+import { type HostProber, startHostProbes } from './host.js';
+import { planProbes } from '../plan/plan.js';
 
 export interface RunDeps {
   engine: Engine;
@@ -87,15 +88,19 @@ export async function collectEvidence(opts: DoctorOptions, deps: RunDeps, stageF
   const envVars = envWithSources(image.env, opts.dockerConfigEnv, opts.env, stageVars);
   const user = opts.user ?? stage?.user?.value ?? image.user;
 
-  // 4. The probe container: facts → plan → probes; the host side starts once the plan is made.
+  // 4. The host side starts now, on the targets the options and the image's ENV name: it runs
+  // while the engine starts the container. The probe container: facts → plan → probes; the
+  // host side then adds the targets the image's go env adds.
+  const env = Object.fromEntries(envVars.map((v) => [v.name, v.value]));
+  const finishHost = opts.hostProbes ? startHostProbes(opts, earlyPlan(opts, env, deps.now()), deps) : null;
   let hostRun: Promise<Evidence['host']> = Promise.resolve(null);
   const probed = await probeInContainer(opts, deps, {
     user,
     containerEnv: [...stageVars.map((v) => `${v.name}=${v.value}`), ...opts.dockerConfigEnv, ...opts.env],
-    env: Object.fromEntries(envVars.map((v) => [v.name, v.value])),
+    env,
     workingDir: stage?.workdir?.value ?? null,
     onPlan: (plan) => {
-      if (opts.hostProbes) hostRun = runHostProbes(opts, plan, deps);
+      if (finishHost) hostRun = finishHost(plan);
     },
   });
 
@@ -123,6 +128,16 @@ export async function collectEvidence(opts: DoctorOptions, deps: RunDeps, stageF
       raw: probed.raw,
     },
   };
+}
+
+/** The plan as it would be with no facts from the image: what the options and the image's ENV name. */
+function earlyPlan(opts: DoctorOptions, env: Record<string, string>, now: number): ProbePlan {
+  try {
+    return planProbes(opts, parseFacts(new Map(), now), env);
+  } catch {
+    // The real plan fails the same way, and says so; the host side waits for it.
+    return { timeoutMs: opts.timeoutMs, targets: [], paths: [], repos: [], fetches: [], sumdbGets: [], transfers: [], extraCa: opts.caCertPem !== null };
+  }
 }
 
 /** The flags that shaped the run, as the report repeats them. */
