@@ -17,7 +17,8 @@ AGENT_DIR=$(dirname "$0")
 # The work directory: a fresh temporary directory, removed on exit.
 W=$(mktemp -d 2>/dev/null) || { W=/tmp/gmd.$$; mkdir -m 700 "$W" 2>/dev/null; } || { W="$AGENT_DIR/w.$$"; mkdir -p "$W" 2>/dev/null; } || {
   echo "gomod-doctor agent: no writable temporary directory (/tmp) for $(id -un 2>/dev/null || id -u)" >&2; exit 3; }
-trap 'rm -rf "$W"' EXIT
+# The go command's caches are read-only without -modcacherw: make them writable to remove them.
+trap 'chmod -R u+w "$W" 2>/dev/null; rm -rf "$W"' EXIT
 
 have() { command -v "$1" >/dev/null 2>&1; }
 # on_path NAME: set p to NAME's file on PATH, as `command -v` would, without its subshell.
@@ -28,19 +29,23 @@ on_path() {
   [ -n "$p" ]
 }
 
-# --- a millisecond clock, whatever the image has -------------------------------
-# `stamp VAR` sets VAR to the time in ms without a subshell: a fork costs 1-4 ms of CPU in
-# a container, every step takes two stamps, and every target's steps run at once.
-# EPOCHREALTIME (bash 5, busybox ash) costs nothing; dash forks `date` once per stamp.
+# --- a clock, whatever the image has ---------------------------------------------
+# `stamp VAR` sets VAR to the time in ms without a fork where the shell allows: a fork
+# costs a container 5-10 ms of CPU, every step takes two stamps, and every target's
+# steps run at once. EPOCHREALTIME (bash 5, busybox ash) is exact and costs nothing.
+# dash has no clock of its own: /proc/uptime costs nothing but counts in 10 ms, which
+# is within what forking `date` for each stamp added to the steps it timed under load.
 CLOCK=seconds
 # shellcheck disable=SC3028 # read only where the shell sets it; empty under dash
 case ${EPOCHREALTIME-} in
   [0-9]*[.,][0-9][0-9][0-9]*) CLOCK=epoch ;;
-  *) case $(date +%s%N 2>/dev/null) in
-       *[!0-9]* | '') if have ts && [ -n "$(echo | ts '%.s' 2>/dev/null)" ]; then CLOCK=ts
-                      elif [ -r /proc/uptime ]; then CLOCK=uptime; fi ;;
-       *) CLOCK='date' ;;
-     esac ;;
+  *) if [ -r /proc/uptime ]; then CLOCK=uptime
+     else
+       case $(date +%s%N 2>/dev/null) in
+         *[!0-9]* | '') if have ts && [ -n "$(echo | ts '%.s' 2>/dev/null)" ]; then CLOCK=ts; fi ;;
+         *) CLOCK='date' ;;
+       esac
+     fi ;;
 esac
 # shellcheck disable=SC3028
 stamp() {
@@ -167,7 +172,9 @@ facts() {
   [ -n "$user" ] || user=$(id -un 2>/dev/null)
   echo "@gmd kv user $user"
   echo "@gmd kv home ${HOME-}"
-  stamp now; echo "@gmd kv clock_ms $now"
+  # The wall clock (TLS checks compare it with this machine's): the uptime clock is not one.
+  if [ "$CLOCK" = epoch ]; then stamp now; else now=$(date +%s)000; fi
+  echo "@gmd kv clock_ms $now"
   echo "@gmd kv clock_source $CLOCK"
   [ -r /etc/os-release ] && while IFS='=' read -r k v; do
     [ "$k" = ID ] && { v=${v#[\"\']}; echo "@gmd kv os ${v%[\"\']}"; }
@@ -536,12 +543,13 @@ probe_fetch() {
     echo "@gmd kv rc $rc"; echo "@gmd kv ms $((t1 - t0))"
     [ -e "$W/$1.stop" ] && echo "@gmd kv stopped 1"
     [ -s "$W/$1.pq" ] && cat "$W/$1.pq"
-    zip=$(find "$d/mod/cache/download" -name '*.zip' 2>/dev/null | head -n 1)
-    [ -n "$zip" ] && echo "@gmd kv zip_bytes $(wc -c <"$zip" | tr -d ' ')"
-    grep -h '"Error"' "$d/out" 2>/dev/null | mask | sed 's/^/@gmd kv error /'
+    # -json names the zip it wrote ("Zip": "PATH",); its "Error" lines, masked, in one sed.
+    zip=; while read -r k v; do [ "$k" = '"Zip":' ] && { zip=${v#\"}; zip=${zip%\",}; zip=${zip%\"}; }; done <"$d/out"
+    [ -f "$zip" ] && { n=$(wc -c <"$zip"); echo "@gmd kv zip_bytes ${n##* }"; }
+    sed -n '/"Error"/{s#://[^/@[:space:]]*@#://***@#g;s/^/@gmd kv error /;p;}' "$d/out" 2>/dev/null
     mask <"$d/err" >"$d/errm"; raw "$d/errm" 80
     echo "@gmd end fetch:$1"; } >"$W/$1.fetchblock"
-  chmod -R u+w "$d" 2>/dev/null; rm -rf "$d"
+  # The throwaway caches go with the work directory at exit (the trap), not a fork each here.
   emit "$W/$1.fetchblock" long
 }
 
