@@ -5,6 +5,7 @@
  * functions below gather its inputs without dockerode (the lead's docker.ts makes the API calls).
  */
 import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import { parseIpRouteGet } from '../host/readings.js';
@@ -178,6 +179,9 @@ export async function hostRouteMtu(ms = 2000): Promise<{ device: string | null; 
   const route = routeText === null ? null : parseDefaultRoute(routeText);
   if (!route) return null;
   if (route.mtu !== null || !route.device || !/^[\w.@:-]+$/.test(route.device)) return route;
+  // The device's MTU from /sys (a file read, where `ip link show` was a second process).
+  const sysMtu = Number((await readFile(`/sys/class/net/${route.device}/mtu`, 'utf8').catch(() => '')).trim()) || null;
+  if (sysMtu !== null) return { device: route.device, mtu: sysMtu };
   const linkText = await ip(['-j', 'link', 'show', 'dev', route.device], deadline - Date.now());
   return { device: route.device, mtu: linkText === null ? null : parseLinkMtu(linkText) };
 }

@@ -12,7 +12,7 @@ import type { HostDnsEvidence, HostEvidence, HostHttpEvidence, HostRoute, HostTa
 import { bare, codeOf, destroyOnAbort, since, textOf, TIMED_OUT, within } from './bounded.js';
 import { hostProxyFor, httpStep } from './http-get.js';
 import { lookupHost } from './lookup.js';
-import { dnsOutcome, type Env, hostProxyEnv, isCertError, parseAddHosts, parseIpRouteGet, parseNameservers, pickAddress, tcpOutcome } from './readings.js';
+import { canonicalAddress, dnsOutcome, type Env, hostProxyEnv, isCertError, parseAddHosts, parseIpRouteBatch, parseNameservers, pickAddress, tcpOutcome } from './readings.js';
 import { hostRootPems } from './roots.js';
 
 export interface HostProbeInput {
@@ -40,7 +40,7 @@ export const defaultHostOps: HostProbeOps = {
 };
 
 // The pure readings, for the modules and tests that name them here.
-export { dnsOutcome, hostProxyEnv, isCertError, parseAddHosts, parseIpRouteGet, parseNameservers, pickAddress, tcpOutcome } from './readings.js';
+export { canonicalAddress, dnsOutcome, hostProxyEnv, isCertError, parseAddHosts, parseIpRouteBatch, parseIpRouteGet, parseNameservers, pickAddress, tcpOutcome } from './readings.js';
 
 // ---------------------------------------------------------------------------
 // The steps.
@@ -83,29 +83,41 @@ async function tcpStep(address: string, addressFrom: HostTcpEvidence['addressFro
 /** `ip` lives in /usr/sbin, which a non-root PATH often lacks. */
 const IP_COMMANDS = ['ip', '/usr/sbin/ip', '/sbin/ip'];
 
-function runIpRouteGet(address: string, ms: number, commands = IP_COMMANDS): Promise<string | null> {
+/** `ip -j -batch -`, one `route get` per address: one process for every target (a spawn blocks the event loop for ms). */
+function runIpRouteBatch(addresses: readonly string[], ms: number, commands = IP_COMMANDS): Promise<string | null> {
   const [command, ...rest] = commands;
   if (!command) return Promise.resolve(null);
   return new Promise((resolve) => {
-    execFile(command, ['-j', 'route', 'get', address], { timeout: ms }, (err, stdout) => {
-      if (codeOf(err) === 'ENOENT') resolve(runIpRouteGet(address, ms, rest));
-      else resolve(err ? null : stdout);
+    const child = execFile(command, ['-j', '-force', '-batch', '-'], { timeout: ms }, (err, stdout) => {
+      if (codeOf(err) === 'ENOENT') resolve(runIpRouteBatch(addresses, ms, rest));
+      // -force: a route that cannot be had fails its line only (exit 1), the others still print.
+      else resolve(stdout || null);
     });
+    child.stdin?.on('error', () => undefined); // ENOENT: no reader
+    child.stdin?.end(addresses.map((a) => `route get ${a}\n`).join(''));
   });
 }
 
-async function routeStep(address: string, ms: number): Promise<HostRoute> {
-  const unknown: HostRoute = { address, device: null, mtu: null, local: false };
-  if (process.platform !== 'linux') return unknown;
-  const output = await runIpRouteGet(address, ms);
-  const route = output === null ? null : parseIpRouteGet(output);
-  if (!route) return unknown;
-  // Without a route MTU the packets leave with the device's.
-  let mtu = route.mtu;
-  if (mtu === null && route.device && /^[^/]+$/.test(route.device) && !route.device.startsWith('.')) {
-    mtu = Number((await readFile(`/sys/class/net/${route.device}/mtu`, 'utf8').catch(() => '')).trim()) || null;
-  }
-  return { address, device: route.device, mtu, local: route.local };
+/** Each address's route (device, MTU, local), read from the kernel's tables in one batch. */
+async function routeSteps(addresses: readonly string[], ms: number): Promise<Map<string, HostRoute>> {
+  const unknown = (address: string): HostRoute => ({ address, device: null, mtu: null, local: false });
+  const distinct = [...new Set(addresses)];
+  if (process.platform !== 'linux' || distinct.length === 0) return new Map(distinct.map((a) => [a, unknown(a)]));
+  const output = await runIpRouteBatch(distinct, ms);
+  const answered = output === null ? new Map() : parseIpRouteBatch(output);
+  const routes = await Promise.all(
+    distinct.map(async (address): Promise<[string, HostRoute]> => {
+      const route = answered.get(canonicalAddress(address));
+      if (!route) return [address, unknown(address)];
+      // Without a route MTU the packets leave with the device's.
+      let mtu = route.mtu;
+      if (mtu === null && route.device && /^[^/]+$/.test(route.device) && !route.device.startsWith('.')) {
+        mtu = Number((await readFile(`/sys/class/net/${route.device}/mtu`, 'utf8').catch(() => '')).trim()) || null;
+      }
+      return [address, { address, device: route.device, mtu, local: route.local }];
+    }),
+  );
+  return new Map(routes);
 }
 
 /** "CN=..., O=..." of a peer certificate's issuer. */
@@ -156,7 +168,8 @@ async function probeTarget(target: PlannedTarget, input: HostProbeInput, addHost
   const resolved = pickAddress(dns.addresses);
   const address = resolved ?? addHosts.get(host.toLowerCase()) ?? null;
   const tcp = address ? await tcpStep(address, resolved ? 'host' : 'add-host', target.port, ms) : null;
-  const route = address ? await routeStep(address, ms) : null;
+  // The route is read for all targets at once, after the chains (probeHost).
+  const route: HostRoute | null = address ? { address, device: null, mtu: null, local: false } : null;
   const connected = tcp?.outcome === 'connected';
   const tlsEvidence = target.tls && connected && address ? await tlsStep(address, target.port, host, ms, secureContext()) : null;
   let httpEvidence: HostHttpEvidence | null = null;
@@ -176,7 +189,7 @@ async function readNameservers(): Promise<string[]> {
   }
 }
 
-/** Probe every target from the host, all in parallel, each chain in order: dns → tcp → route → tls → http. */
+/** Probe every target from the host, all in parallel, each chain in order: dns → tcp → tls → http; then every route at once. */
 export async function probeHost(input: HostProbeInput, ops: HostProbeOps = defaultHostOps): Promise<Omit<HostEvidence, 'networkMtu' | 'networkName'>> {
   const addHosts = parseAddHosts(input.addHosts);
   // Reading the roots costs tens of ms: only when a TLS step runs, and once.
@@ -195,6 +208,8 @@ export async function probeHost(input: HostProbeInput, ops: HostProbeOps = defau
   // First, while libuv's thread pool is free: lookups a dead resolver holds there (4 threads,
   // each for the resolver's own timeout) would queue this read behind them.
   const nameservers = await readNameservers();
-  const targets = await Promise.all(probed.map((t) => probeTarget(t, input, addHosts, secureContext, ops)));
+  const chains = await Promise.all(probed.map((t) => probeTarget(t, input, addHosts, secureContext, ops)));
+  const routes = await routeSteps(chains.flatMap((t) => (t.route ? [t.route.address] : [])), input.timeoutMs);
+  const targets = chains.map((t) => (t.route ? { ...t, route: routes.get(t.route.address) ?? t.route } : t));
   return { proxyEnv: hostProxyEnv(input.env), nameservers, targets };
 }

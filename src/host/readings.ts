@@ -50,6 +50,35 @@ export function parseIpRouteGet(json: string): { device: string | null; mtu: num
   return { device: typeof route.dev === 'string' ? route.dev : null, mtu: (mtu as number | undefined) ?? null, local: route.type === 'local' };
 }
 
+/** An address as `ip` prints it (IPv6 compressed, lower case), to match a batch's answers to their questions. */
+export function canonicalAddress(address: string): string {
+  if (!net.isIPv6(address)) return address;
+  try {
+    return new URL(`http://[${address}]/`).hostname.slice(1, -1);
+  } catch {
+    return address.toLowerCase();
+  }
+}
+
+/**
+ * `ip -j -batch -` with one `route get ADDR` per line: a JSON array per answered line, by
+ * its "dst" (a route that cannot be had prints nothing there, only on stderr).
+ */
+export function parseIpRouteBatch(output: string): Map<string, NonNullable<ReturnType<typeof parseIpRouteGet>>> {
+  const routes = new Map<string, NonNullable<ReturnType<typeof parseIpRouteGet>>>();
+  for (const line of output.split('\n')) {
+    const route = parseIpRouteGet(line);
+    let dst: unknown;
+    try {
+      dst = (JSON.parse(line) as Array<Record<string, unknown>>)[0]?.dst;
+    } catch {
+      continue;
+    }
+    if (route && typeof dst === 'string') routes.set(canonicalAddress(dst), route);
+  }
+  return routes;
+}
+
 /** --add-host values as name → address. 'host-gateway' (and anything not an IP) is dropped; the first entry for a name wins, as in /etc/hosts. */
 export function parseAddHosts(values: readonly string[]): Map<string, string> {
   const byName = new Map<string, string>();

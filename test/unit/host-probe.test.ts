@@ -20,6 +20,8 @@ import {
   isCertError,
   parseAddHosts,
   parseIpRouteGet,
+  parseIpRouteBatch,
+  canonicalAddress,
   parseNameservers,
   pickAddress,
   probeHost,
@@ -72,6 +74,19 @@ Route('a route with its own MTU (`ip route add ... mtu 1400`), IPv4 and IPv6', (
   assert.equal(parseIpRouteGet(v4), { device: 'lo', mtu: 1400, local: false });
   const v6 = '[{"dst":"2001:db8::20","from":"::","dev":"lo","prefsrc":"::1","metric":1024,"flags":[],"metrics":[{"mtu":1280}],"pref":"medium"}]';
   assert.equal(parseIpRouteGet(v6), { device: 'lo', mtu: 1280, local: false });
+});
+
+Route('a batch (`ip -j -force -batch -`): each answer by its dst, IPv6 matched compressed; a failed line is absent', () => {
+  const out = [
+    '[{"type":"local","dst":"127.0.0.1","dev":"lo","prefsrc":"127.0.0.1","flags":[],"uid":0,"cache":["local"]}]',
+    '[{"dst":"2001:db8::20","from":"::","dev":"lo","prefsrc":"::1","metric":1024,"flags":[],"metrics":[{"mtu":1280}],"pref":"medium"}]',
+    '',
+  ].join('\n');
+  const routes = parseIpRouteBatch(out);
+  assert.equal(routes.get('127.0.0.1'), { device: 'lo', mtu: null, local: true });
+  assert.equal(routes.get(canonicalAddress('2001:0DB8:0:0::20')), { device: 'lo', mtu: 1280, local: false });
+  assert.is(routes.get('203.0.113.9'), undefined, 'Network is unreachable: that line printed nothing on stdout');
+  assert.is(parseIpRouteBatch('RTNETLINK answers: Network is unreachable\n').size, 0);
 });
 
 Route('nothing usable: null', () => {
