@@ -80,9 +80,11 @@ bounded() {
 # stoppable KEY SECS CMD...: `bounded`, with the pid left in $W/KEY.pid so that a
 # `stop KEY` line from the host (stop_job) can end it early. GNU timeout runs CMD in
 # its own process group: stop_job signals the group, the go command's children too.
+# SECS "-": CMD bounds itself (curl --max-time), so no `timeout` process runs beside it.
 stoppable() {
   key=$1; secs=$2; shift 2
-  if have timeout; then timeout "$secs" "$@" & else bounded "$secs" "$@" & fi
+  if [ "$secs" = - ]; then "$@" &
+  elif have timeout; then timeout "$secs" "$@" & else bounded "$secs" "$@" & fi
   spid=$!
   echo "$spid" >"$W/$key.pid"
   # A stop that came before the pid file was written: the job ends itself.
@@ -386,7 +388,7 @@ probe_http() { # key url proxy
     if [ "$3" = - ]; then via=--noproxy; proxy='*'; else via=--proxy; proxy=$3; fi
     CMD="curl -sS $via $proxy $2"; case $CMD in *@*) CMD=$(printf '%s' "$CMD" | mask) ;; esac
     # Stoppable: through an HTTP proxy whose own DNS or TCP step timed out, the host ends it.
-    stoppable "$1" "$T" curl -sS -o "$W/$1.body" --max-time "$T" "$via" "$proxy" ${TLSCA:+--cacert "$TLSCA"} ${TLSDIR:+--capath "$TLSDIR"} \
+    stoppable "$1" - curl -sS -o "$W/$1.body" --max-time "$T" "$via" "$proxy" ${TLSCA:+--cacert "$TLSCA"} ${TLSDIR:+--capath "$TLSDIR"} \
       -w '\n@w %{http_code} %{time_starttransfer} %{time_total} %{http_connect}\n' "$2" >"$W/$1.http" 2>&1
   elif have wget; then
     tool=wget; if [ "$3" = - ]; then CMD="wget -S $2"; else CMD=$(printf '%s' "https_proxy=$3 wget -S $2" | mask); fi
@@ -581,8 +583,8 @@ probe_xfer() {
   if have curl; then
     tool=curl
     if [ "$3" = - ]; then via=--noproxy; proxy='*'; else via=--proxy; proxy=$3; fi
-    # curl's own --max-time first: it then flushes what arrived and prints its -w line.
-    stoppable "$1" "$((${XB%.*} + 2))" curl -sS -o "$W/$1.data" -D "$W/$1.hdr" --max-time "$XB" "$via" "$proxy" ${TLSCA:+--cacert "$TLSCA"} ${TLSDIR:+--capath "$TLSDIR"} \
+    # curl's own --max-time bounds it: it then flushes what arrived and prints its -w line.
+    stoppable "$1" - curl -sS -o "$W/$1.data" -D "$W/$1.hdr" --max-time "$XB" "$via" "$proxy" ${TLSCA:+--cacert "$TLSCA"} ${TLSDIR:+--capath "$TLSDIR"} \
       -w '\n@w %{http_code} %{time_starttransfer}\n' "$2" >"$W/$1.xout" 2>&1
   elif have wget; then
     tool=wget

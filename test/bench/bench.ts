@@ -1,6 +1,8 @@
 // `npm run bench`: the doctor's wall time and peak memory per scenario on the fixture lab, beside
 // the floor (one container create + start + exec + remove). The headline rows run the default
-// command (go fetch and host probes on); the secondary rows (--no-fetch --no-host) also show a
+// command (go fetch and host probes on, the default --timeout): only what the lab needs is
+// passed (its network, resolver, CA and names). Issue 15's dead-network rows follow at its
+// --timeout 3; the secondary rows (--no-fetch --no-host, --timeout 2) also show a
 // naive baseline (the same probes one after another with `docker run` + curl). Measures and
 // prints; asserts nothing.
 // stdout: the table only. Progress, per-run figures and the phase breakdown go to stderr.
@@ -16,7 +18,12 @@ import { doctorPhases, floorOnce, median, type NaiveTarget, note, runDoctor, run
 
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 3) || 3);
 const WITH_BUILD = process.env.BENCH_BUILD !== '0';
+/** The secondary rows' --timeout (the headline rows pass none: the default, 5 s). */
 const TIMEOUT_S = 2;
+/** The doctor's default --timeout, which the headline rows (the default command) run with. */
+const DEFAULT_TIMEOUT_S = 5;
+/** The dead-network rows of issue 15's table, repeated at its --timeout 3. */
+const ISSUE_TIMEOUT_S = 3;
 const FLOOR_RUNS = 5;
 const CANARY = 'rsc.io/quote@v1.5.2';
 // The Dockerfile scenarios: the base image and 'build-ok' Dockerfile of test/e2e/dockerfile.test.ts.
@@ -24,7 +31,7 @@ const APP_TAG = 'gomod-doctor-fixture/gobuilder-app:1';
 const APP_DOCKERFILE = `FROM ${GOBUILDER_TAG}\nRUN useradd -m -u 1000 app && chmod -R 0755 /go && chown -R root:root /go`;
 const GO_MOD = 'module example.com/hello\n\ngo 1.19\n\nrequire rsc.io/quote v1.5.2\n';
 
-type Rule = 'healthy' | 'blackholed' | 'half' | 'none' | 'default-healthy' | 'default-dead' | 'default-many';
+type Rule = 'healthy' | 'blackholed' | 'half' | 'none' | 'default-healthy' | 'default-dead' | 'default-many' | 'issue-dead';
 
 interface Scenario {
   name: string;
@@ -36,6 +43,8 @@ interface Scenario {
   cwd?: string;
   /** Headline: the default command (fetch and host probes on). */
   headline?: boolean;
+  /** The --timeout the run uses, in seconds (the dead-network targets are one timeout + 2 floors + 1 s). */
+  timeoutS: number;
   /** Lab state for this scenario (the silent resolver), and its undoing. */
   setup?: () => void;
   teardown?: () => void;
@@ -86,7 +95,10 @@ const targetCount = (report: Report): number =>
 function scenarios(lab: Lab, projectDir: string | null): Scenario[] {
   const healthy = (n: number, prefix = 'ok'): NaiveTarget[] => Array.from({ length: n }, (_, i) => ({ name: `${prefix}${i + 1}.lab.test` }));
   const blackholed = (n: number): NaiveTarget[] => Array.from({ length: n }, (_, i) => ({ name: `bh${i + 1}.lab.test`, addHost: lab.blackhole }));
-  const common = ['--image', GOBUILDER_TAG, '--network', lab.network, '--dns', lab.gateway, '--ca-cert', lab.caFile, '--no-default-targets', '--timeout', String(TIMEOUT_S)];
+  // What the lab needs (no internet): its network, resolver, CA and names. The headline rows add
+  // nothing else, so they run at the default --timeout; the secondary rows pass --timeout 2.
+  const lab0 = ['--image', GOBUILDER_TAG, '--network', lab.network, '--dns', lab.gateway, '--ca-cert', lab.caFile, '--no-default-targets'];
+  const common = [...lab0, '--timeout', String(TIMEOUT_S)];
   const probes = (ts: NaiveTarget[]): string[] =>
     ts.flatMap((t) => [...(t.addHost ? ['--add-host', `${t.name}:${t.addHost}`] : []), '--probe', `https://${t.name}`]);
   // GOPROXY names the first target and GOSUMDB is off, so the image's own go env adds no other
@@ -101,35 +113,38 @@ function scenarios(lab: Lab, projectDir: string | null): Scenario[] {
   // the go command's default list does; GOSUMDB the lab's checksum database. Host probes resolve
   // through the lab DNS.
   const sumdbEnv = ['-e', `GOSUMDB=${lab.sumdb.gosumdb}`];
-  const byDefault = (ts: NaiveTarget[], extra: string[] = []): string[] => [...common, '-e', `GOPROXY=https://${ts[0]!.name},direct`, ...sumdbEnv, ...extra, ...probes(ts)];
-  const headline: Scenario[] = [
-    { name: 'default: healthy', rule: 'default-healthy', headline: true, args: byDefault(h5), hostDns: lab.gateway, naive: null },
-    { name: 'default: all blackholed', rule: 'default-dead', headline: true, args: byDefault(b5, ['--add-host', `${lab.sumdb.name}:${lab.blackhole}`]), hostDns: lab.gateway, naive: null },
-    {
-      name: 'default: silent DNS',
-      rule: 'default-dead',
-      headline: true,
-      args: byDefault(h5),
-      hostDns: lab.gateway,
-      // Every name, the lab's and any other: the resolver never answers.
-      setup: () => {
-        lab.dns.set('*.lab.test', 'silent');
-        lab.dns.set('*', 'silent');
-      },
-      teardown: () => lab.dns.reset(),
-      naive: null,
+  const byDefault = (ts: NaiveTarget[], extra: string[] = []): string[] => [...lab0, '-e', `GOPROXY=https://${ts[0]!.name},direct`, ...sumdbEnv, ...extra, ...probes(ts)];
+  const blackholedSumdb = ['--add-host', `${lab.sumdb.name}:${lab.blackhole}`];
+  // Every name, the lab's and any other: the resolver never answers.
+  const silent = {
+    setup: () => {
+      lab.dns.set('*.lab.test', 'silent');
+      lab.dns.set('*', 'silent');
     },
-    { name: 'default: 20 targets', rule: 'default-many', headline: true, args: byDefault(h20), hostDns: lab.gateway, naive: null },
+    teardown: () => lab.dns.reset(),
+  };
+  const D = DEFAULT_TIMEOUT_S;
+  const I = ISSUE_TIMEOUT_S;
+  const issueTimeout = ['--timeout', String(I)];
+  const headline: Scenario[] = [
+    { name: 'default: healthy', rule: 'default-healthy', headline: true, timeoutS: D, args: byDefault(h5), hostDns: lab.gateway, naive: null },
+    { name: 'default: all blackholed', rule: 'default-dead', headline: true, timeoutS: D, args: byDefault(b5, blackholedSumdb), hostDns: lab.gateway, naive: null },
+    { name: 'default: silent DNS', rule: 'default-dead', headline: true, timeoutS: D, args: byDefault(h5), hostDns: lab.gateway, ...silent, naive: null },
+    { name: 'default: 20 targets', rule: 'default-many', headline: true, timeoutS: D, args: byDefault(h20), hostDns: lab.gateway, naive: null },
   ];
   const list: Scenario[] = [
     ...headline,
-    { name: 'all healthy', rule: 'healthy', args: probeOnly(h5), hostDns: '127.0.0.1', naive: { targets: h5 } },
-    { name: 'all blackholed', rule: 'blackholed', args: probeOnly(b5), hostDns: '127.0.0.1', naive: { targets: b5 } },
-    { name: 'half blackholed', rule: 'half', args: probeOnly(half), hostDns: '127.0.0.1', naive: { targets: half } },
-    { name: '20 targets', rule: 'healthy', args: probeOnly(h20), hostDns: '127.0.0.1', naive: { targets: h20 } },
+    // Issue 15's table: the default command at --timeout 3.
+    { name: `default, --timeout ${I}: all blackholed`, rule: 'issue-dead', timeoutS: I, args: byDefault(b5, [...blackholedSumdb, ...issueTimeout]), hostDns: lab.gateway, naive: null },
+    { name: `default, --timeout ${I}: silent DNS`, rule: 'issue-dead', timeoutS: I, args: byDefault(h5, issueTimeout), hostDns: lab.gateway, ...silent, naive: null },
+    { name: 'all healthy', rule: 'healthy', timeoutS: TIMEOUT_S, args: probeOnly(h5), hostDns: '127.0.0.1', naive: { targets: h5 } },
+    { name: 'all blackholed', rule: 'blackholed', timeoutS: TIMEOUT_S, args: probeOnly(b5), hostDns: '127.0.0.1', naive: { targets: b5 } },
+    { name: 'half blackholed', rule: 'half', timeoutS: TIMEOUT_S, args: probeOnly(half), hostDns: '127.0.0.1', naive: { targets: half } },
+    { name: '20 targets', rule: 'healthy', timeoutS: TIMEOUT_S, args: probeOnly(h20), hostDns: '127.0.0.1', naive: { targets: h20 } },
     {
       name: 'healthy + fetch',
       rule: 'healthy',
+      timeoutS: TIMEOUT_S,
       args: [...common, '--no-host', '--fetch', ...fetchEnv.flatMap((e) => ['-e', e]), ...probes(h5)],
       hostDns: '127.0.0.1',
       naive: { targets: [...h5, { name: lab.sumdb.name }], goDownload: { env: fetchEnv, module: CANARY } },
@@ -138,6 +153,7 @@ function scenarios(lab: Lab, projectDir: string | null): Scenario[] {
       // The host side resolves through the lab DNS (the resolv.conf of its mount namespace).
       name: 'healthy + host probes',
       rule: 'healthy',
+      timeoutS: TIMEOUT_S,
       args: [...common, '--no-fetch', '-e', `GOPROXY=https://${h5[0]!.name}`, '-e', 'GOSUMDB=off', ...probes(h5)],
       hostDns: lab.gateway,
       naive: null,
@@ -147,8 +163,8 @@ function scenarios(lab: Lab, projectDir: string | null): Scenario[] {
     // A build has no --dns: the names come from --add-host, as in the e2e test.
     const df = ['-f', join(projectDir, 'Dockerfile'), '--context', projectDir, '--network', lab.network, '--add-host', `proxy.golang.org:${lab.gateway}`, '--add-host', `${lab.sumdb.name}:${lab.gateway}`, '--ca-cert', lab.caFile, '--no-default-targets', '--no-host', '--timeout', String(TIMEOUT_S)];
     list.push(
-      { name: 'Dockerfile, run mode', rule: 'none', args: df, hostDns: '127.0.0.1', naive: null },
-      { name: 'Dockerfile, --mode build', rule: 'none', args: [...df, '--mode', 'build'], hostDns: '127.0.0.1', naive: null },
+      { name: 'Dockerfile, run mode', rule: 'none', timeoutS: TIMEOUT_S, args: df, hostDns: '127.0.0.1', naive: null },
+      { name: 'Dockerfile, --mode build', rule: 'none', timeoutS: TIMEOUT_S, args: [...df, '--mode', 'build'], hostDns: '127.0.0.1', naive: null },
     );
   }
   return list;
@@ -173,8 +189,8 @@ const mb = (kb: number): string => `${(kb / 1024).toFixed(1)} MB`;
 
 /** The issue's targets for the default command: dead networks within one timeout + 2 floors + 1 s, healthy within 3 floors. */
 function defaultTarget(row: Row, floorMs: number, rows: Row[]): string {
-  const t = TIMEOUT_S * 1000;
-  if (row.scenario.rule === 'default-dead') {
+  const t = row.scenario.timeoutS * 1000;
+  if (row.scenario.rule === 'default-dead' || row.scenario.rule === 'issue-dead') {
     const limit = t + 2 * floorMs + 1000;
     return `${row.doctorMs <= limit ? 'yes' : 'no'} (≤ ${s(limit)}); report ${row.answerMs <= limit ? 'yes' : 'no'}`;
   }
@@ -301,10 +317,12 @@ async function main(lab: Lab, projectDir: string | null): Promise<void> {
     note(`phases of one '${sc.name}' run (ms from spawn): ${phases.map((p) => `${Math.round(p.atMs)} ${p.what}`).join(' · ')}`);
   }
 
-  process.stdout.write(`timeout ${TIMEOUT_S} s, ${RUNS} runs per scenario\n\n`);
+  process.stdout.write(`${RUNS} runs per scenario; the default command at its default --timeout (${DEFAULT_TIMEOUT_S} s)\n\n`);
   process.stdout.write(headlineTable(rows.filter((r) => r.scenario.headline), floorMs, floors));
-  process.stdout.write('\n');
-  process.stdout.write(table(rows.filter((r) => !r.scenario.headline), floorMs));
+  process.stdout.write(`\nissue 15's dead-network rows: the default command at --timeout ${ISSUE_TIMEOUT_S}\n\n`);
+  process.stdout.write(headlineTable(rows.filter((r) => r.scenario.rule === 'issue-dead'), floorMs, floors));
+  process.stdout.write(`\nsecondary rows (--no-fetch --no-host unless named), --timeout ${TIMEOUT_S}\n\n`);
+  process.stdout.write(table(rows.filter((r) => !r.scenario.headline && r.scenario.rule !== 'issue-dead'), floorMs));
 }
 
 let lab: Lab | undefined;
