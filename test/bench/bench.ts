@@ -6,7 +6,8 @@
 // naive baseline (the same probes one after another with `docker run` + curl). Measures and
 // prints; asserts nothing.
 // stdout: the table only. Progress, per-run figures and the phase breakdown go to stderr.
-// BENCH_RUNS (default 3) sets the repetitions; BENCH_BUILD=0 leaves out the Dockerfile scenarios.
+// BENCH_RUNS (default 3) sets the repetitions; BENCH_BUILD=0 leaves out the Dockerfile scenarios;
+// BENCH_SETTLE_MS (default 3000) is the pause before each measured run.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +26,11 @@ const DEFAULT_TIMEOUT_S = 5;
 /** The dead-network rows of issue 15's table, repeated at its --timeout 3. */
 const ISSUE_TIMEOUT_S = 3;
 const FLOOR_RUNS = 5;
+// Every measured run starts on a settled machine, as a user's single run does: the kernel tears a
+// removed container's network namespace down after the engine has answered, and a run started
+// straight after another measured about 0.4 s slower on this 2-CPU machine.
+const SETTLE_MS = Math.max(0, Number(process.env.BENCH_SETTLE_MS ?? 3000) || 0);
+const settle = (): Promise<void> => new Promise((r) => setTimeout(r, SETTLE_MS));
 const CANARY = 'rsc.io/quote@v1.5.2';
 // The Dockerfile scenarios: the base image and 'build-ok' Dockerfile of test/e2e/dockerfile.test.ts.
 const APP_TAG = 'gomod-doctor-fixture/gobuilder-app:1';
@@ -250,7 +256,10 @@ async function main(lab: Lab, projectDir: string | null): Promise<void> {
   // Floor first, on a quiet engine: median of FLOOR_RUNS after one warm-up.
   await floorOnce(GOBUILDER_TAG, lab.network);
   const floors: number[] = [];
-  for (let i = 0; i < FLOOR_RUNS; i++) floors.push(await floorOnce(GOBUILDER_TAG, lab.network));
+  for (let i = 0; i < FLOOR_RUNS; i++) {
+    await settle();
+    floors.push(await floorOnce(GOBUILDER_TAG, lab.network));
+  }
   const floorMs = median(floors);
   note(`floor: ${floors.map((f) => s(f)).join(', ')} → median ${s(floorMs)}`);
 
@@ -270,6 +279,7 @@ async function main(lab: Lab, projectDir: string | null): Promise<void> {
     const codes: string[] = [];
     let targets = 0;
     for (let i = 0; i < RUNS; i++) {
+      await settle();
       const d = await runDoctor(sc.args, { hostDns: sc.hostDns, cwd: sc.cwd, timeoutMs: 300_000 });
       wall.push(d.wallMs);
       answers.push(d.answerMs);
@@ -279,6 +289,7 @@ async function main(lab: Lab, projectDir: string | null): Promise<void> {
       targets = targetCount(d.report);
       let naiveNote = '';
       if (sc.naive) {
+        await settle();
         const n = await runNaive(sc.naive.targets, {
           network: lab.network,
           dns: lab.gateway,
@@ -312,6 +323,7 @@ async function main(lab: Lab, projectDir: string | null): Promise<void> {
   // Where the time of one healthy run goes: the engine calls, as offsets from the spawn.
   for (const sc of list.slice(0, 3)) {
     sc.setup?.();
+    await settle();
     const phases = await doctorPhases(sc.args, sc.hostDns);
     sc.teardown?.();
     note(`phases of one '${sc.name}' run (ms from spawn): ${phases.map((p) => `${Math.round(p.atMs)} ${p.what}`).join(' · ')}`);
