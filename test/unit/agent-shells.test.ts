@@ -1,5 +1,5 @@
 // The agent script itself, run on this machine under the shells users' images have (dash, as in
-// Debian's golang images; busybox ash, as in alpine and busybox), against a fake host: the test
+// Debian's golang images; busybox ash, as in alpine and busybox; bash, where /bin/sh is bash), against a fake host: the test
 // reads the wire, writes a plan and a `stop` line, as src/collect/container.ts does. Only loopback.
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -66,7 +66,7 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-async function run(shell: string[]): Promise<void> {
+async function run(shell: string[], clock: string): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'gmd-agent-'));
   const hung = http.createServer(() => undefined); // takes the request, never answers
   await new Promise<void>((r) => hung.listen(0, '127.0.0.1', r));
@@ -97,6 +97,9 @@ async function run(shell: string[]): Promise<void> {
     assert.ok(talk.done, 'the agent printed @gmd done');
     assert.is(talk.exitCode, 0);
     assert.ok([...talk.blocks.keys()].some((k) => k.startsWith('facts')), `blocks: ${[...talk.blocks.keys()].join(' ')}`);
+    // The step clock costs no fork: the shell's own EPOCHREALTIME, else /proc/uptime (dash).
+    assert.is(kv(talk.blocks.get('facts')!, 'clock_source'), clock);
+    assert.ok(Math.abs(Number(kv(talk.blocks.get('facts')!, 'clock_ms')) - Date.now()) < 60_000, 'clock_ms is the wall clock');
     const fsOk = parseFs(talk.blocks.get('fs:p0')!, paths[0]!);
     assert.equal([fsOk.exists, fsOk.isDir, fsOk.writable], [true, true, true]);
     const fsBad = parseFs(talk.blocks.get('fs:p1')!, paths[1]!);
@@ -113,16 +116,17 @@ async function run(shell: string[]): Promise<void> {
   }
 }
 
-const SHELLS: Array<[name: string, argv: () => string[]]> = [
-  ['dash', () => ['dash']],
-  ['busybox sh', () => [staticBusybox(), 'sh']],
+const SHELLS: Array<[name: string, argv: () => string[], clock: string]> = [
+  ['dash', () => ['dash'], 'uptime'],
+  ['busybox sh', () => [staticBusybox(), 'sh'], 'epoch'],
+  ['bash', () => ['bash'], 'epoch'],
 ];
 
-for (const [name, argv] of SHELLS) {
+for (const [name, argv, clock] of SHELLS) {
   const test = suite(`agent.sh under ${name}`);
 
   test('facts, then a plan: a writable and an impossible cache path, a refused port, a hung download the host stops', () =>
-    withTimeout(run(argv()), 30_000, `agent under ${name}`),
+    withTimeout(run(argv(), clock), 30_000, `agent under ${name}`),
   );
 
   test.run();
