@@ -407,41 +407,74 @@ probe_http() { # key url proxy
   emit "$W/$1.httpblock"
 }
 
-# probe_fs KEY VARIABLE PATH: can the image user create files where the go command
-# writes? Only a fresh sub-directory of our own is created and removed: existing
-# content is never touched. A missing path is judged by its nearest existing ancestor,
-# where the go command would have to create it.
-probe_fs() {
-  p=$3; e=$p
-  # The nearest existing ancestor, by parameter expansion (`dirname` is a fork per level).
-  while [ ! -e "$e" ] && [ "$e" != / ] && [ "$e" != . ]; do
-    e=${e%/}; case $e in */*) e=${e%/*}; e=${e:-/} ;; *) e=. ;; esac
-  done
-  { echo "@gmd begin fs:$1"
-    [ -e "$p" ] && echo "@gmd kv exists 1"
-    [ -d "$p" ] && echo "@gmd kv dir 1"
-    echo "@gmd kv probed_at $e"
-    st=$(stat -c '%u %g %a' "$e" 2>/dev/null) && echo "@gmd kv stat $st"
-    if [ -d "$e" ]; then
-      d="$e/.gomod-doctor-probe.$$.$1"
-      if mkdir "$d" 2>"$W/$1.fserr"; then
-        if : >"$d/probe" 2>>"$W/$1.fserr"; then echo "@gmd kv writable 1"; else echo "@gmd kv writable 0"; fi
-        rm -rf "$d"
+# probe_paths: every `fs KEY VARIABLE PATH` line of the plan ($W/fs.plan), in one job: can
+# the image user create files where the go command writes? Only a fresh sub-directory of our
+# own is created and removed: existing content is never touched. A missing path is judged by
+# its nearest existing ancestor, where the go command would have to create it. One `stat`,
+# one `df` and one `rm` serve every path (each tool is a fork; five paths, three each, were
+# a tenth of the probe's CPU); the directory is made per path, for its own error message.
+probe_paths() {
+  set --
+  while read -r key _ p; do
+    e=$p
+    # The nearest existing ancestor, by parameter expansion (`dirname` is a fork per level).
+    while [ ! -e "$e" ] && [ "$e" != / ] && [ "$e" != . ]; do
+      e=${e%/}; case $e in */*) e=${e%/*}; e=${e:-/} ;; *) e=. ;; esac
+    done
+    echo "$key $e $p" >>"$W/fs.at"
+    set -- "$@" "$e"
+  done <"$W/fs.plan"
+  # Paths hold no blanks (the wire carries none): a line per path, in order.
+  stat -c '%u %g %a' "$@" >"$W/fs.stat" 2>/dev/null
+  df -Pk "$@" >"$W/fs.df" 2>/dev/null
+  n=$#; ok_stat=0; ok_df=0
+  while read -r _; do ok_stat=$((ok_stat + 1)); done <"$W/fs.stat"
+  while read -r _; do ok_df=$((ok_df + 1)); done <"$W/fs.df"
+  # A line missing (a path gone meanwhile) would shift the others: ask per path then.
+  [ "$ok_stat" = "$n" ] || : >"$W/fs.stat"
+  [ "$ok_df" = "$((n + 1))" ] || : >"$W/fs.df"
+  i=0; made=
+  while read -r key e p; do
+    i=$((i + 1))
+    { echo "@gmd begin fs:$key"
+      [ -e "$p" ] && echo "@gmd kv exists 1"
+      [ -d "$p" ] && echo "@gmd kv dir 1"
+      echo "@gmd kv probed_at $e"
+      st=; j=0
+      if [ -s "$W/fs.stat" ]; then
+        while read -r l; do j=$((j + 1)); [ "$j" = "$i" ] && { st=$l; break; }; done <"$W/fs.stat"
       else
-        echo "@gmd kv writable 0"
+        st=$(stat -c '%u %g %a' "$e" 2>/dev/null)
       fi
-      raw "$W/$1.fserr" 3
-    fi
-    # df's second line: filesystem, blocks, used, available, capacity, mount point.
-    free=; mnt=
-    df -Pk "$e" >"$W/$1.df" 2>/dev/null && { read -r _; read -r _ _ _ free _ mnt; } <"$W/$1.df"
-    if [ -n "$mnt" ]; then
-      echo "@gmd kv free_kb $free"; echo "@gmd kv mount $mnt"
-      o=; [ -r /proc/mounts ] && while read -r _ m _ opts _; do [ "$m" = "$mnt" ] && o=$opts; done </proc/mounts
-      [ -n "$o" ] && echo "@gmd kv mount_opts $o"
-    fi
-    echo "@gmd end fs:$1"; } >"$W/$1.fsblock"
-  emit "$W/$1.fsblock"
+      [ -n "$st" ] && echo "@gmd kv stat $st"
+      if [ -d "$e" ]; then
+        d="$e/.gomod-doctor-probe.$$.$key"
+        if mkdir "$d" 2>"$W/$key.fserr"; then
+          made="$made $d"
+          if : >"$d/probe" 2>>"$W/$key.fserr"; then echo "@gmd kv writable 1"; else echo "@gmd kv writable 0"; fi
+        else
+          echo "@gmd kv writable 0"
+        fi
+        raw "$W/$key.fserr" 3
+      fi
+      # df's lines after its header: filesystem, blocks, used, available, capacity, mount point.
+      free=; mnt=; j=0
+      if [ -s "$W/fs.df" ]; then
+        while read -r _ _ _ f _ m; do [ "$j" = "$i" ] && { free=$f; mnt=$m; break; }; j=$((j + 1)); done <"$W/fs.df"
+      else
+        df -Pk "$e" >"$W/$key.df" 2>/dev/null && { read -r _; read -r _ _ _ free _ mnt; } <"$W/$key.df"
+      fi
+      if [ -n "$mnt" ]; then
+        echo "@gmd kv free_kb $free"; echo "@gmd kv mount $mnt"
+        o=; [ -r /proc/mounts ] && while read -r _ m _ opts _; do [ "$m" = "$mnt" ] && o=$opts; done </proc/mounts
+        [ -n "$o" ] && echo "@gmd kv mount_opts $o"
+      fi
+      echo "@gmd end fs:$key"; } >"$W/$key.fsblock"
+    emit "$W/$key.fsblock"
+  done <"$W/fs.at"
+  # shellcheck disable=SC2086 # the probe directories: no blanks, no globs (set -f)
+  [ -n "$made" ] && rm -rf $made
+  return 0
 }
 
 # netrc_helper: a git credential helper answering from the handed-in netrc, so the
@@ -642,7 +675,7 @@ while read -r kind a b c d e f; do
   case $kind in
     timeout) T=$a; TI=$b; TF=${c:-$a}; continue ;;
     target) probe_target "$a" "$b" "$c" "$d" "$e" "$f" & ;;
-    fs) probe_fs "$a" "$b" "$c" & ;;
+    fs) echo "$a $b $c" >>"$W/fs.plan"; continue ;;
     repo) probe_repo "$a" "$b" "$c" "$d" & ;;
     fetch) probe_fetch "$a" "$b" "$c" "$d" & ;;
     get) probe_http "$a" "$b" "$c" & ;;
@@ -652,6 +685,7 @@ while read -r kind a b c d e f; do
   esac
   JOBS="$JOBS $!"
 done
+[ -s "$W/fs.plan" ] && { probe_paths & JOBS="$JOBS $!"; }
 exec 8<&0
 stop_listener &
 exec 8<&-
