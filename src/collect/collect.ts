@@ -11,8 +11,7 @@ import { ImageMissing } from '../errors.js';
 import type { BuildStepEvidence, DockerfileEvidence, EngineEvidence, Evidence, ProbePlan, PullEvidence } from '../model.js';
 import type { DoctorOptions } from '../options.js';
 import { probeInContainer } from './container.js';
-import { type HostProber, startHostProbes } from './host.js';
-import { planProbes } from '../plan/plan.js';
+import { earlyHostPlan, type HostProber, startHostProbes } from './host.js';
 
 export interface RunDeps {
   engine: Engine;
@@ -92,7 +91,7 @@ export async function collectEvidence(opts: DoctorOptions, deps: RunDeps, stageF
   // while the engine starts the container. The probe container: facts → plan → probes; the
   // host side then adds the targets the image's go env adds.
   const env = Object.fromEntries(envVars.map((v) => [v.name, v.value]));
-  const finishHost = opts.hostProbes ? startHostProbes(opts, earlyPlan(opts, env, deps.now()), deps) : null;
+  const finishHost = opts.hostProbes ? startHostProbes(opts, earlyHostPlan(opts, env, deps.now()), deps) : null;
   let hostRun: Promise<Evidence['host']> = Promise.resolve(null);
   const probed = await probeInContainer(opts, deps, {
     user,
@@ -128,16 +127,6 @@ export async function collectEvidence(opts: DoctorOptions, deps: RunDeps, stageF
       raw: probed.raw,
     },
   };
-}
-
-/** The plan as it would be with no facts from the image: what the options and the image's ENV name. */
-function earlyPlan(opts: DoctorOptions, env: Record<string, string>, now: number): ProbePlan {
-  try {
-    return planProbes(opts, parseFacts(new Map(), now), env);
-  } catch {
-    // The real plan fails the same way, and says so; the host side waits for it.
-    return { timeoutMs: opts.timeoutMs, targets: [], paths: [], repos: [], fetches: [], sumdbGets: [], transfers: [], extraCa: opts.caCertPem !== null };
-  }
 }
 
 /** The flags that shaped the run, as the report repeats them. */

@@ -5,7 +5,9 @@
  * the plan is made from the image's go env, only the targets that plan adds are probed.
  */
 import createDebug from 'debug';
+import { parseFacts } from '../agent/parse-facts.js';
 import { probeHost } from '../host/probe.js';
+import { planProbes } from '../plan/plan.js';
 import type { HostEvidence, HostTargetEvidence, PlannedTarget, ProbePlan } from '../model.js';
 import type { DoctorOptions } from '../options.js';
 import type { RunDeps } from './collect.js';
@@ -13,6 +15,22 @@ import type { RunDeps } from './collect.js';
 const debug = createDebug('gomod-doctor:host');
 
 export type HostProber = typeof probeHost;
+
+/**
+ * The plan as far as it is known before the image's go env: the options and the container's
+ * environment. A Go setting the environment does not set may come from the image's go.env or
+ * `go env -w` file, so it counts as "off" here: the host side never probes a default the
+ * image's go env may replace (proxy.golang.org for a GOPROXY set in go.env).
+ */
+export function earlyHostPlan(opts: DoctorOptions, env: Record<string, string>, now: number): ProbePlan {
+  const fromEnvOnly = { GOPROXY: env.GOPROXY ?? 'off', GOSUMDB: env.GOSUMDB ?? 'off', GOPRIVATE: env.GOPRIVATE ?? '' };
+  try {
+    return planProbes(opts, { ...parseFacts(new Map(), now), goEnv: fromEnvOnly }, env);
+  } catch {
+    // The real plan fails the same way, and says so; the host side waits for it.
+    return { timeoutMs: opts.timeoutMs, targets: [], paths: [], repos: [], fetches: [], sumdbGets: [], transfers: [], extraCa: opts.caCertPem !== null };
+  }
+}
 
 /** What makes two targets the same host probe: the host side dials, handshakes and GETs by these. */
 export function hostProbeIdentity(t: PlannedTarget): string {

@@ -3,7 +3,7 @@
 // under the plan's keys.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { hostTargetsFor, startHostProbes, targetsLeft } from '../../src/collect/host.js';
+import { earlyHostPlan, hostTargetsFor, startHostProbes, targetsLeft } from '../../src/collect/host.js';
 import type { RunDeps } from '../../src/collect/collect.js';
 import type { HostTargetEvidence, PlannedTarget, ProbePlan } from '../../src/model.js';
 import type { DoctorOptions } from '../../src/options.js';
@@ -69,6 +69,19 @@ test('startHostProbes: one early call, one call for what the plan adds, the netw
   assert.equal(host?.targets.map((t) => [t.key, t.dns?.addresses[0]]), [['t0', '10.0.0.1'], ['t1', '10.0.0.1']]);
   assert.is(host?.networkMtu, 1400);
   assert.is(host?.networkName, 'lab');
+});
+
+const planOpts = (over: Partial<DoctorOptions> = {}) =>
+  ({ targets: [], defaultTargets: false, privateRepos: [], fetch: true, timeoutMs: 2000, caCertPem: null, canary: 'rsc.io/quote@v1.5.2', throughput: null, ...over }) as unknown as DoctorOptions;
+
+test('early plan: GOPROXY and GOSUMDB from the environment and --probe are probed early; an unset one waits for go env', () => {
+  const hosts = (env: Record<string, string>, over: Partial<DoctorOptions> = {}) => earlyHostPlan(planOpts(over), env, 0).targets.map((t) => t.host);
+  assert.equal(hosts({ GOPROXY: 'https://corp-proxy.example,direct', GOSUMDB: 'sum.golang.org' }), ['corp-proxy.example', 'sum.golang.org']);
+  // Unset: the image's go.env or `go env -w` may name another proxy; proxy.golang.org is not asked for early.
+  assert.equal(hosts({}), []);
+  assert.equal(hosts({}, { targets: [{ host: 'mirror.example', port: 443, proxyUrl: 'https://mirror.example' }] }), ['mirror.example']);
+  // --no-default-targets off: the defaults are probed whatever go env says.
+  assert.ok(hosts({}, { defaultTargets: true }).includes('proxy.golang.org'));
 });
 
 test('a host prober that throws is no host side, not a failed run', async () => {
