@@ -34,8 +34,14 @@ export function isCertError(code: string): boolean {
   return /CERT|ISSUER|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET|^ERR_TLS_|^ERR_SSL_/.test(code);
 }
 
-/** The route `ip -j route get ADDR` printed: device, the route's own MTU (metrics), whether the address is local. */
-export function parseIpRouteGet(json: string): { device: string | null; mtu: number | null; local: boolean } | null {
+export interface IpRoute {
+  device: string | null;
+  mtu: number | null;
+  local: boolean;
+}
+
+/** The first route of `ip -j route get` output, parsed: its destination as printed, and the route. */
+function firstRoute(json: string): { dst: unknown; route: IpRoute } | null {
   let parsed: unknown;
   try {
     parsed = JSON.parse(json);
@@ -47,7 +53,12 @@ export function parseIpRouteGet(json: string): { device: string | null; mtu: num
   // iproute2 prints metrics as [{"mtu":1400}]; accept a bare object too.
   const metrics: unknown[] = Array.isArray(route.metrics) ? route.metrics : [route.metrics];
   const mtu = metrics.map((m) => (m && typeof m === 'object' ? (m as Record<string, unknown>).mtu : undefined)).find((v) => typeof v === 'number');
-  return { device: typeof route.dev === 'string' ? route.dev : null, mtu: (mtu as number | undefined) ?? null, local: route.type === 'local' };
+  return { dst: route.dst, route: { device: typeof route.dev === 'string' ? route.dev : null, mtu: (mtu as number | undefined) ?? null, local: route.type === 'local' } };
+}
+
+/** The route `ip -j route get ADDR` printed: device, the route's own MTU (metrics), whether the address is local. */
+export function parseIpRouteGet(json: string): IpRoute | null {
+  return firstRoute(json)?.route ?? null;
 }
 
 /** An address as `ip` prints it (IPv6 compressed, lower case), to match a batch's answers to their questions. */
@@ -64,17 +75,11 @@ export function canonicalAddress(address: string): string {
  * `ip -j -batch -` with one `route get ADDR` per line: a JSON array per answered line, by
  * its "dst" (a route that cannot be had prints nothing there, only on stderr).
  */
-export function parseIpRouteBatch(output: string): Map<string, NonNullable<ReturnType<typeof parseIpRouteGet>>> {
-  const routes = new Map<string, NonNullable<ReturnType<typeof parseIpRouteGet>>>();
+export function parseIpRouteBatch(output: string): Map<string, IpRoute> {
+  const routes = new Map<string, IpRoute>();
   for (const line of output.split('\n')) {
-    const route = parseIpRouteGet(line);
-    let dst: unknown;
-    try {
-      dst = (JSON.parse(line) as Array<Record<string, unknown>>)[0]?.dst;
-    } catch {
-      continue;
-    }
-    if (route && typeof dst === 'string') routes.set(canonicalAddress(dst), route);
+    const answer = firstRoute(line);
+    if (answer && typeof answer.dst === 'string') routes.set(canonicalAddress(answer.dst), answer.route);
   }
   return routes;
 }
