@@ -15,7 +15,7 @@ import type { Report } from '../../src/model.js';
 import { ensureEngine } from '../helpers/engine.js';
 import { ensureDerivedImage, ensureFixtureImages, GOBUILDER_TAG } from '../helpers/fixtures.js';
 import { type Lab, startLab } from '../helpers/lab.js';
-import { doctorPhases, floorOnce, median, type NaiveTarget, note, runDoctor, runNaive } from './measure.js';
+import { cliFloorOnce, doctorPhases, floorOnce, median, type NaiveTarget, note, runDoctor, runNaive } from './measure.js';
 
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 3) || 3);
 const WITH_BUILD = process.env.BENCH_BUILD !== '0';
@@ -78,6 +78,9 @@ interface Row {
    */
   pairedFloors: number[];
   ratio: number;
+  /** The same with issue 15's own floor, `docker run --rm IMAGE true` through the CLI, taken just before too. */
+  cliFloors: number[];
+  cliRatio: number;
 }
 
 const hostOf = (target: string): string => {
@@ -208,7 +211,9 @@ function defaultTarget(row: Row, rows: Row[]): string {
     const limit = t + 2 * floorMs + 1000;
     return `${row.doctorMs <= limit ? 'yes' : 'no'} (≤ ${s(limit)}); report ${row.answerMs <= limit ? 'yes' : 'no'}`;
   }
-  if (row.scenario.rule === 'default-healthy') return `${row.ratio <= 3 ? 'yes' : 'no'} (paired ratio ${row.ratio.toFixed(2)} ≤ 3); report ${row.answerMs <= 3 * floorMs ? 'yes' : 'no'}`;
+  if (row.scenario.rule === 'default-healthy') {
+    return `docker run --rm floor: ${row.cliRatio <= 3 ? 'yes' : 'no'} (${row.cliRatio.toFixed(2)} ≤ 3); in-process floor: ${row.ratio <= 3 ? 'yes' : 'no'} (${row.ratio.toFixed(2)})`;
+  }
   const base = rows.find((r) => r.scenario.rule === 'default-healthy');
   if (!base) return '—';
   const d = row.rssKb - base.rssKb;
@@ -216,9 +221,9 @@ function defaultTarget(row: Row, rows: Row[]): string {
 }
 
 function headlineTable(rows: Row[]): string {
-  const head = ['scenario (default command)', 'targets', 'wall (median)', 'spread', 'report at (spread)', 'peak RSS', 'paired floor (spread)', 'ratio (median of pairs)', 'exit', 'target met? (wall; report)'];
+  const head = ['scenario (default command)', 'targets', 'wall (median)', 'spread', 'report at (spread)', 'peak RSS', 'paired floor (spread)', 'ratio', '`docker run --rm` floor (spread)', 'ratio', 'exit', 'target met?'];
   const spread = (xs: number[]) => `${s(Math.min(...xs))}–${s(Math.max(...xs))}`;
-  const body = rows.map((r) => [r.scenario.name, String(r.targets), s(r.doctorMs), spread(r.walls), `${s(r.answerMs)} (${spread(r.answers)})`, mb(r.rssKb), `${s(median(r.pairedFloors))} (${spread(r.pairedFloors)})`, `${r.ratio.toFixed(2)} ×`, r.exitCodes, defaultTarget(r, rows)]);
+  const body = rows.map((r) => [r.scenario.name, String(r.targets), s(r.doctorMs), spread(r.walls), `${s(r.answerMs)} (${spread(r.answers)})`, mb(r.rssKb), `${s(median(r.pairedFloors))} (${spread(r.pairedFloors)})`, `${r.ratio.toFixed(2)} ×`, `${s(median(r.cliFloors))} (${spread(r.cliFloors)})`, `${r.cliRatio.toFixed(2)} ×`, r.exitCodes, defaultTarget(r, rows)]);
   return render(head, body);
 }
 
@@ -288,14 +293,19 @@ async function main(lab: Lab, projectDir: string | null): Promise<void> {
     let targets = 0;
     const pairedFloors: number[] = [];
     const ratios: number[] = [];
+    const cliFloors: number[] = [];
+    const cliRatios: number[] = [];
     for (let i = 0; i < RUNS; i++) {
       if (sc.headline || sc.rule === 'issue-dead') {
         await settle();
         pairedFloors.push(await floorOnce(GOBUILDER_TAG, lab.network));
+        await settle();
+        cliFloors.push(await cliFloorOnce(GOBUILDER_TAG, lab.network));
       }
       await settle();
       const d = await runDoctor(sc.args, { hostDns: sc.hostDns, cwd: sc.cwd, timeoutMs: 300_000 });
       if (pairedFloors.length) ratios.push(d.wallMs / pairedFloors[pairedFloors.length - 1]!);
+      if (cliFloors.length) cliRatios.push(d.wallMs / cliFloors[cliFloors.length - 1]!);
       wall.push(d.wallMs);
       answers.push(d.answerMs);
       rss.push(d.maxRssKb);
@@ -317,7 +327,7 @@ async function main(lab: Lab, projectDir: string | null): Promise<void> {
         naiveNote = `; naive ${s(n.wallMs)} [${[...new Set(n.results.map((x) => x.replace(/^[^=]*\d+\.lab\.test=/, 'lab=')))].join(' ')}]`;
       }
       note(
-        `${sc.name} #${i + 1}: ${pairedFloors.length ? `floor ${s(pairedFloors[pairedFloors.length - 1]!)}, ` : ''}doctor ${s(d.wallMs)} (on stdout at ${s(d.answerMs)}; report ${s(d.report.durationMs)}, exit ${d.code}, ${d.report.summary.pass} pass/${d.report.summary.fail} fail) rss ${mb(d.maxRssKb)} slowest ${s(slowestProbeMs(d.report))}${naiveNote}`,
+        `${sc.name} #${i + 1}: ${pairedFloors.length ? `floor ${s(pairedFloors[pairedFloors.length - 1]!)} (docker run --rm ${s(cliFloors[cliFloors.length - 1]!)}), ` : ''}doctor ${s(d.wallMs)} (on stdout at ${s(d.answerMs)}; report ${s(d.report.durationMs)}, exit ${d.code}, ${d.report.summary.pass} pass/${d.report.summary.fail} fail) rss ${mb(d.maxRssKb)} slowest ${s(slowestProbeMs(d.report))}${naiveNote}`,
       );
     }
     sc.teardown?.();
@@ -334,6 +344,8 @@ async function main(lab: Lab, projectDir: string | null): Promise<void> {
       exitCodes: codes.join(','),
       pairedFloors,
       ratio: ratios.length ? median(ratios) : NaN,
+      cliFloors,
+      cliRatio: cliRatios.length ? median(cliRatios) : NaN,
     });
   }
 

@@ -187,3 +187,14 @@ export async function floorOnce(image: string, network: string): Promise<number>
   }
   return Number(process.hrtime.bigint() - t0) / 1e6;
 }
+
+/**
+ * The floor as issue 15 names it, as a user types it: `docker run --rm --network N IMAGE true`
+ * through the docker CLI, from spawn to exit (the CLI's own start included, as node's is in
+ * the doctor's wall).
+ */
+export async function cliFloorOnce(image: string, network: string): Promise<number> {
+  const r = await dockerCli(['run', '--rm', '--label', `${TEST_LABEL}=1`, '--network', network, image, 'true']);
+  if (r.code !== 0) throw new Error(`docker run --rm ${image} true exited ${r.code}: ${r.stderr.slice(-300)}`);
+  return r.ms;
+}
