@@ -10,6 +10,7 @@
 # pass for a marker. The agent measures; it never judges.
 
 set -f # no globbing anywhere: values from the plan and the image are data
+CR=$(printf '\r')
 # The host runs this script as `sh -c SCRIPT /.gomod-doctor/agent.sh` and copies the files
 # it hands over (extra-ca.pem, netrc, git-token, ssh-key) into that directory while the
 # facts run; they are there before the plan arrives. (A --mode build step runs the file.)
@@ -240,6 +241,9 @@ creds() {
 
 # mask: hide credentials in URLs (scheme://user:secret@host) on stdin.
 mask() { sed 's#://[^/@[:space:]]*@#://***@#g'; }
+# has_userinfo URL: whether URL holds what mask hides (an @ before its path; a module
+# path's /@v/ is not one). A test with builtins: most URLs need no sed.
+has_userinfo() { _a=${1#*://}; case ${_a%%/*} in *@*) return 0 ;; esac; return 1; }
 
 # --- phase 2: probes ----------------------------------------------------------------
 # Set CA to a bundle the TLS tools trust: the image's own roots plus --ca-cert's (git
@@ -270,7 +274,7 @@ system_roots() {
 # with_extra_ca: add --ca-cert's file (copied in after the start) to the roots.
 with_extra_ca() {
   if [ -r "$AGENT_DIR/extra-ca.pem" ]; then
-    { [ -n "$CA" ] && cat "$CA"; cat "$AGENT_DIR/extra-ca.pem"; } >"$W/ca.pem"
+    cat ${CA:+"$CA"} "$AGENT_DIR/extra-ca.pem" >"$W/ca.pem"
     CA="$W/ca.pem"
     if [ -n "$TLSDIR" ]; then TLSCA="$AGENT_DIR/extra-ca.pem"; else TLSCA=$CA; fi
   fi
@@ -386,10 +390,10 @@ probe_http() { # key url proxy
     tool=curl
     # The host decided, by Go's rules, whether this request goes through a proxy.
     if [ "$3" = - ]; then via=--noproxy; proxy='*'; else via=--proxy; proxy=$3; fi
-    CMD="curl -sS $via $proxy $2"; case $CMD in *@*) CMD=$(printf '%s' "$CMD" | mask) ;; esac
+    CMD="curl -sS $via $proxy $2"; if has_userinfo "$2" || has_userinfo "$proxy"; then CMD=$(printf '%s' "$CMD" | mask); fi
     # Stoppable: through an HTTP proxy whose own DNS or TCP step timed out, the host ends it.
     stoppable "$1" - curl -sS -o "$W/$1.body" --max-time "$T" "$via" "$proxy" ${TLSCA:+--cacert "$TLSCA"} ${TLSDIR:+--capath "$TLSDIR"} \
-      -w '\n@w %{http_code} %{time_starttransfer} %{time_total} %{http_connect}\n' "$2" >"$W/$1.http" 2>&1
+      -w '\n@w %{http_code} %{time_starttransfer} %{time_total} %{http_connect} %{size_download}\n' "$2" >"$W/$1.http" 2>&1
   elif have wget; then
     tool=wget; if [ "$3" = - ]; then CMD="wget -S $2"; else CMD=$(printf '%s' "https_proxy=$3 wget -S $2" | mask); fi
     (unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY no_proxy NO_PROXY
@@ -402,7 +406,14 @@ probe_http() { # key url proxy
     echo "@gmd kv tool $tool"; echo "@gmd kv rc $rc"; echo "@gmd kv ms $((t1 - t0))"; echo "@gmd kv cmd ${CMD:--}"
     [ -e "$W/$1.stop" ] && echo "@gmd kv stopped 1"
     raw "$W/$1.http"
-    [ -s "$W/$1.body" ] && { first_bytes "$W/$1.body" 4096 >"$W/$1.bodyhead"; raw "$W/$1.bodyhead" 5 '|body'; }
+    if [ -s "$W/$1.body" ]; then
+      # curl says how much it wrote: a short body is read as it is, without a dd.
+      size=; [ "$tool" = curl ] && while read -r w _ _ _ _ s; do [ "$w" = @w ] && size=$s; done <"$W/$1.http"
+      case $size in
+        [0-9] | [0-9][0-9] | [0-9][0-9][0-9] | [0-3][0-9][0-9][0-9] | 40[0-8][0-9] | 409[0-6]) raw "$W/$1.body" 5 '|body' ;;
+        *) first_bytes "$W/$1.body" 4096 >"$W/$1.bodyhead"; raw "$W/$1.bodyhead" 5 '|body' ;;
+      esac
+    fi
     echo "@gmd end http:$1"; } >"$W/$1.httpblock"
   emit "$W/$1.httpblock"
 }
@@ -618,7 +629,7 @@ probe_xfer() {
     if [ "$3" = - ]; then via=--noproxy; proxy='*'; else via=--proxy; proxy=$3; fi
     # curl's own --max-time bounds it: it then flushes what arrived and prints its -w line.
     stoppable "$1" - curl -sS -o "$W/$1.data" -D "$W/$1.hdr" --max-time "$XB" "$via" "$proxy" ${TLSCA:+--cacert "$TLSCA"} ${TLSDIR:+--capath "$TLSDIR"} \
-      -w '\n@w %{http_code} %{time_starttransfer}\n' "$2" >"$W/$1.xout" 2>&1
+      -w '\n@w %{http_code} %{time_starttransfer} %{size_download}\n' "$2" >"$W/$1.xout" 2>&1
   elif have wget; then
     tool=wget
     (unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY no_proxy NO_PROXY
@@ -631,12 +642,19 @@ probe_xfer() {
   { echo "@gmd begin xfer:$1"
     echo "@gmd kv tool $tool"; echo "@gmd kv rc $rc"; echo "@gmd kv ms $((t1 - t0))"
     [ -e "$W/$1.stop" ] && echo "@gmd kv stopped 1"
-    echo "@gmd kv bytes $(wc -c <"$W/$1.data" 2>/dev/null | tr -d ' ')"
-    len=$(tr -d '\r' <"$W/$1.hdr" 2>/dev/null | sed -n 's/^ *[Cc]ontent-[Ll]ength: *\([0-9][0-9]*\).*/\1/p' | tail -n 1)
+    # What arrived: curl says it in its -w line; wget's file is counted.
+    bytes=; [ "$tool" = curl ] && while read -r w _ _ n; do [ "$w" = @w ] && bytes=$n; done <"$W/$1.xout"
+    [ -n "$bytes" ] || bytes=$(wc -c <"$W/$1.data" 2>/dev/null | tr -d ' ')
+    echo "@gmd kv bytes $bytes"
+    # The last Content-Length of the headers (a proxy's CONNECT answer comes first), by builtins.
+    len=; [ -r "$W/$1.hdr" ] && while IFS= read -r l; do
+      l=${l%"$CR"}; l=${l#"${l%%[! ]*}"}
+      case $l in [Cc]ontent-[Ll]ength:*) v=${l#*:}; v=${v#"${v%%[! ]*}"}; v=${v%%[!0-9]*}; [ -n "$v" ] && len=$v ;; esac
+    done <"$W/$1.hdr"
     [ -n "$len" ] && echo "@gmd kv length $len"
     raw "$W/$1.xout" 6
     echo "@gmd end xfer:$1"; } >"$W/$1.xferblock"
-  rm -f "$W/$1.data"
+  # The downloaded file goes with the work directory at exit (the trap).
   emit "$W/$1.xferblock"
 }
 
@@ -655,13 +673,18 @@ probe_target() {
 
 # The first facts run before the plan arrives, bounded by a default step timeout.
 T=5; TI=5
+# The roots for the TLS tools are found beside the facts: after them, their three tools
+# delayed the plan's first probe.
+(system_roots; printf '%s\n' "$CA" "$TLSCA" "$TLSDIR" >"$W/roots") &
+ROOTS_PID=$!
 facts
 echo "@gmd ready"
-system_roots
 start_printer
 
 # The handed files: the host copies them while the facts run, and writes the plan after.
 handed() {
+  wait "$ROOTS_PID"
+  { IFS= read -r CA; IFS= read -r TLSCA; IFS= read -r TLSDIR; } <"$W/roots"
   with_extra_ca
   EXTRA_CA=; [ -r "$AGENT_DIR/extra-ca.pem" ] && EXTRA_CA=1
   NETRC=; [ -r "$AGENT_DIR/netrc" ] && { netrc_helper; NETRC="$W/netrc"; }

@@ -21,6 +21,8 @@ export class AgentSession {
   done = false;
   /** Called after each block is stored, once the plan is sent (the collector's stops and progress). */
   onBlock: (id: string) => void = () => undefined;
+  /** Called once the engine has created the container (the collector starts the host side then). */
+  onCreated: () => void = () => undefined;
 
   private resolveAnswered!: () => void;
   /** Resolves at `@gmd done`: the report need not wait for the engine to report the container's exit. */
@@ -50,6 +52,7 @@ export class AgentSession {
       this.queued = '';
     },
     onStdout: (chunk) => this.read(chunk),
+    onCreated: () => this.onCreated(),
   };
 
   /** The plan, written to the agent's stdin (which stays open for `stop` lines). */

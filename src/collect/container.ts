@@ -36,7 +36,9 @@ export interface ContainerSetup {
   /** The environment the agent will see, image ENV included: what the plan reads. */
   env: Record<string, string>;
   workingDir: string | null;
-  /** Called once with the plan, as soon as it is sent (the host side starts then). */
+  /** Called once the engine has created the container, before its start. */
+  onCreated(): void;
+  /** Called once with the plan, as soon as it is sent. */
   onPlan(plan: ProbePlan): void;
 }
 
@@ -49,6 +51,7 @@ export interface ContainerProbe {
 
 export async function probeInContainer(opts: DoctorOptions, deps: RunDeps, setup: ContainerSetup): Promise<ContainerProbe> {
   const session = new AgentSession();
+  session.onCreated = setup.onCreated;
   deps.progress(`starting a probe container from ${opts.image} as ${setup.user || 'root'}`);
   const running = deps.engine.runAgent(agentSpec(opts, deps, setup), session.conversation).finally(() => session.agentEnded());
 

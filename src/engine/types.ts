@@ -55,6 +55,8 @@ export interface AgentSpec {
 /** One conversation with the agent: stdout arrives in chunks; stdin is written once. */
 export interface AgentConversation {
   onStdout(chunk: string): void;
+  /** Called once the engine has created the container, before its start: work that would compete with the create for the CPU begins here. */
+  onCreated?(): void;
   /** Resolves with the text to write to the agent's stdin (the plan). */
   input: Promise<string>;
   /** Called once the plan is written: later lines (`stop KEY`) go to the agent through `write`. */
