@@ -60,7 +60,7 @@ stamp() {
   eval "$1=\$_st"
 }
 # The variables stamp sets (through eval, which shellcheck cannot follow).
-t0=0; t1=0; p0=0; p1=0; now=0
+t0=0; t1=0; p0=0; p1=0; now=0; ms=0
 
 # --- bounded execution ----------------------------------------------------------
 # bounded SECS CMD...: run CMD, killing it after SECS (exit 124 then).
@@ -163,6 +163,9 @@ facts() {
   # The go command is the slowest fact to start: it runs while the others are gathered.
   GOENV_PID=
   if have go; then (cd "$W" && bounded "$T" go env -json) >"$W/goenv" 2>&1 & GOENV_PID=$!; fi
+  # git's settings too (creds reads them): one git for both, keys lower-cased, URLs as written.
+  GITCFG_PID=
+  if have git; then (cd "$W" && git config --get-regexp '^(credential\.helper|url\..*\.insteadof)$' 2>/dev/null) | mask >"$W/gitcfg" & GITCFG_PID=$!; fi
   echo "@gmd begin facts"
   # /proc first: a builtin read, where `id` is a fork each.
   uid=; gid=
@@ -220,9 +223,8 @@ creds() {
       $0 == "machine" { want = 1 }
       $0 == "default" { print "@gmd kv netrc_default 1" }'
   fi
-  if have git; then
-    # One git for both settings (git prints keys lower-cased, URLs as written).
-    (cd "$W" && git config --get-regexp '^(credential\.helper|url\..*\.insteadof)$' 2>/dev/null) | mask >"$W/gitcfg"
+  if [ -n "$GITCFG_PID" ]; then
+    wait "$GITCFG_PID"
     while read -r k v; do
       case $k in
         # A helper may be an inline script holding a token: name it, never print it.
@@ -384,6 +386,51 @@ probe_tls() { # key host port address
   emit "$W/$1.tlsblock" long
 }
 
+# probe_tls_http KEY HOST PORT ADDRESS URL: the TLS and HTTP steps of a direct HTTPS target in
+# one curl, to the address TCP reached. curl -v shows the handshake (protocol, certificate,
+# verification) and its -w line times it (connect done -> TLS done); openssl's start cost
+# each target as much CPU as its handshake. The connect timeout bounds the handshake as the
+# TLS step's own bound did, and the request gets the same again. A handshake that fails but
+# for a timeout is shown by openssl s_client after all: its chain says who signed what.
+probe_tls_http() {
+  case $4 in *:*) b="[$4]" ;; *) b=$4 ;; esac
+  tool=curl; CMD="curl -sS -v --noproxy '*' --connect-to $2:$3:$b:$3 $5"
+  if has_userinfo "$5"; then CMD=$(printf '%s' "$CMD" | mask); fi
+  stamp t0
+  stoppable "$1" - curl -sS -v -o "$W/$1.body" --connect-timeout "$T" --max-time "$((TI * 2))" --noproxy '*' \
+    ${TLSCA:+--cacert "$TLSCA"} ${TLSDIR:+--capath "$TLSDIR"} --connect-to "$2:$3:$b:$3" \
+    -w '\n@w %{http_code} %{time_starttransfer} %{time_total} %{http_connect} %{size_download} %{time_connect} %{time_appconnect}\n' "$5" >"$W/$1.http" 2>"$W/$1.tls"
+  rc=$?; stamp t1
+  hs=; while read -r w _ _ _ _ _ tc ta; do [ "$w" = @w ] && { secs_ms "$ta"; [ "$ms" -gt 0 ] && { hs=$ms; secs_ms "$tc"; hs=$((hs - ms)); }; }; done <"$W/$1.http"
+  # The handshake's lines of -v (`* ` up to the request: no header goes in the report), and
+  # curl's error line, which the http block shows too.
+  req=; errl=
+  while IFS= read -r l; do
+    case $l in
+      '> '*) req=1 ;;
+      'curl: ('*) errl=$l; [ -z "$req" ] && printf '%s\n' "$l" ;;
+      '* '*) [ -z "$req" ] && printf '%s\n' "$l" ;;
+    esac
+  done <"$W/$1.tls" >"$W/$1.tlshead"
+  [ -n "$errl" ] && printf '%s\n' "$errl" >>"$W/$1.http"
+  if [ -z "$hs" ] && [ "$rc" != 28 ] && [ ! -e "$W/$1.stop" ] && have openssl; then
+    hrc=$rc; h0=$t0; h1=$t1; hcmd=$CMD
+    probe_tls "$1" "$2" "$3" "$4"
+    tool=curl; rc=$hrc; t0=$h0; t1=$h1; CMD=$hcmd
+  else
+    { echo "@gmd begin tls:$1"
+      echo "@gmd kv tool curl"; echo "@gmd kv rc $rc"; echo "@gmd kv ms ${hs:-$((t1 - t0))}"; echo "@gmd kv address $4"; echo "@gmd kv cmd $CMD"
+      raw "$W/$1.tlshead"; echo "@gmd end tls:$1"; } >"$W/$1.tlsblock"
+    emit "$W/$1.tlsblock"
+  fi
+  http_block "$1"
+}
+# secs_ms SECONDS: set ms to curl's seconds (0.012345) in whole ms, with builtins.
+secs_ms() {
+  _s=${1%%[.,]*}; _f=${1#"$_s"}; _f=${_f#[.,]}000; _f=${_f%"${_f#???}"}
+  case $_s$_f in '' | *[!0-9]*) ms=0 ;; *) ms=$((_s * 1000 + 1$_f - 1000)) ;; esac
+}
+
 probe_http() { # key url proxy
   stamp t0
   if have curl; then
@@ -402,13 +449,19 @@ probe_http() { # key url proxy
      stoppable "$1" "$T" wget -S -O "$W/$1.body" "$2") >"$W/$1.http" 2>&1
   else tool=none; CMD=-; : >"$W/$1.http"; false; fi
   rc=$?; stamp t1
+  http_block "$1"
+}
+
+# http_block KEY: the http block from $tool, $rc, $t0, $t1, $CMD, KEY.http (curl's -w line or
+# wget's headers) and KEY.body.
+http_block() {
   { echo "@gmd begin http:$1"
     echo "@gmd kv tool $tool"; echo "@gmd kv rc $rc"; echo "@gmd kv ms $((t1 - t0))"; echo "@gmd kv cmd ${CMD:--}"
     [ -e "$W/$1.stop" ] && echo "@gmd kv stopped 1"
     raw "$W/$1.http"
     if [ -s "$W/$1.body" ]; then
       # curl says how much it wrote: a short body is read as it is, without a dd.
-      size=; [ "$tool" = curl ] && while read -r w _ _ _ _ s; do [ "$w" = @w ] && size=$s; done <"$W/$1.http"
+      size=; [ "$tool" = curl ] && while read -r w _ _ _ _ s _; do [ "$w" = @w ] && size=$s; done <"$W/$1.http"
       case $size in
         [0-9] | [0-9][0-9] | [0-9][0-9][0-9] | [0-3][0-9][0-9][0-9] | 40[0-8][0-9] | 409[0-6]) raw "$W/$1.body" 5 '|body' ;;
         *) first_bytes "$W/$1.body" 4096 >"$W/$1.bodyhead"; raw "$W/$1.bodyhead" 5 '|body' ;;
@@ -665,8 +718,13 @@ probe_target() {
   CONNECTED=
   probe_dns "$1" "$2"
   [ -s "$W/$1.addrs" ] && probe_tcp "$1" "$3"
-  [ -n "$CONNECTED" ] && [ "$4" = 1 ] && probe_tls "$1" "$2" "$3" "$CONNECTED"
-  if [ "$5" != - ] && { [ -n "$CONNECTED" ] || [ "$6" != - ]; }; then probe_http "$1" "$5" "$6"; fi
+  # A direct HTTPS request to this very host and port: TLS and HTTP in one curl.
+  one=; [ -n "$CONNECTED" ] && [ "$4" = 1 ] && [ "$6" = - ] && have curl && case $5 in "https://$2:$3/"*) one=1 ;; "https://$2/"*) [ "$3" = 443 ] && one=1 ;; esac
+  if [ -n "$one" ]; then probe_tls_http "$1" "$2" "$3" "$CONNECTED" "$5"
+  else
+    [ -n "$CONNECTED" ] && [ "$4" = 1 ] && probe_tls "$1" "$2" "$3" "$CONNECTED"
+    if [ "$5" != - ] && { [ -n "$CONNECTED" ] || [ "$6" != - ]; }; then probe_http "$1" "$5" "$6"; fi
+  fi
   printf '@gmd begin target:%s\n@gmd end target:%s\n' "$1" "$1" >"$W/$1.fin"
   emit "$W/$1.fin"
 }

@@ -57,13 +57,19 @@ export async function collectEvidence(opts: DoctorOptions, deps: RunDeps, stageF
     pulled = true;
     deps.progress(`pulling ${opts.image}: ${p.status}${p.id ? ` ${p.id}` : ''}`);
   });
-  imageLookup.catch(() => undefined); // awaited below, once the engine has answered
-  const engineInfo = await answered;
+  // The container need not wait for /version (the engine runs runc and docker-init to
+  // answer it, 25 ms and more): the image's answer starts it. An engine that does not
+  // answer is still reported by the version call, whose error comes first.
+  imageLookup.catch(() => undefined);
+  answered.catch(() => undefined);
   deps.progress(`looking for image ${opts.image}`);
+  // A version call that fails (PING_MS) ends the wait: the image's own deadline is longer.
+  const engineDown = answered.then(() => new Promise<never>(() => undefined));
   let image: ImageConfig;
   try {
-    image = await imageLookup;
+    image = await Promise.race([imageLookup, engineDown]);
   } catch (err) {
+    const engineInfo = await answered;
     // A Dockerfile's base image that cannot be pulled fails the build before Go is
     // involved: that is a finding (engine.pull), not a reason to stop.
     if (!(err instanceof ImageMissing) || !stageFor) throw err;
@@ -77,8 +83,9 @@ export async function collectEvidence(opts: DoctorOptions, deps: RunDeps, stageF
   await swept;
 
   // 2. The build step (--mode build) beside the container probe: a run costs the slower of the two.
-  const buildStepRun: Promise<BuildStepEvidence | null> = deps.buildStep && stage
-    ? deps.buildStep(image, engineInfo, stage).catch((err: Error) => ({ builder: 'classic' as const, evidence: null, error: { step: null, message: err.message, outputTail: [] }, ms: 0 }))
+  const { buildStep: runBuildStep } = deps;
+  const buildStepRun: Promise<BuildStepEvidence | null> = runBuildStep && stage
+    ? answered.then((engineInfo) => runBuildStep(image, engineInfo, stage)).catch((err: Error) => ({ builder: 'classic' as const, evidence: null, error: { step: null, message: err.message, outputTail: [] }, ms: 0 }))
     : Promise.resolve(null);
 
   // 3. The container's environment as the docker CLI would send it: the stage's ENV/ARGs
@@ -110,6 +117,7 @@ export async function collectEvidence(opts: DoctorOptions, deps: RunDeps, stageF
   });
 
   // 5. What came back, as Evidence.
+  const engineInfo = await answered;
   const host = await hostRun;
   if (deps.buildStep) deps.progress('waiting for the build step');
   const buildStep = await buildStepRun;

@@ -48,7 +48,6 @@ export class DockerEngine implements Engine {
   private readonly docker: Docker;
   private readonly endpoint: string;
   private readonly live = new Map<string, Docker.Container>();
-  private nanoCpus: number | null = null;
   private infoOnce: Promise<unknown> | null = null;
   private versionOnce: Promise<Docker.DockerVersion> | null = null;
   /** Probe containers being removed (never rejects: see remove). */
@@ -68,7 +67,7 @@ export class DockerEngine implements Engine {
     this.builds = new DockerBuilds(this.docker, (what, work, ms) => this.call(what, work, ms));
   }
 
-  /** GET /info, asked once per run (the facts and the CPU bound both read it); null when it does not answer. */
+  /** GET /info, asked once per run (the engine facts read it); null when it does not answer. */
   private engineInfo(): Promise<unknown> {
     this.infoOnce ??= this.call('info', (abortSignal) => (this.docker.info as (o: object) => Promise<unknown>).call(this.docker, { abortSignal }), PING_MS).catch(() => null);
     return this.infoOnce;
@@ -185,22 +184,7 @@ export class DockerEngine implements Engine {
     }
   }
 
-  /**
-   * Up to two CPUs, never more than the engine has (it refuses a larger NanoCpus): every
-   * target's chain spawns its own tools at once, and on one CPU 20 targets took 4 s
-   * instead of 2.3 s (npm run bench, docs/performance.md).
-   */
-  private async cpuLimit(): Promise<number> {
-    if (this.nanoCpus === null) {
-      const info = (await this.engineInfo()) as { NCPU?: number } | null;
-      const ncpu = typeof info?.NCPU === 'number' && info.NCPU > 0 ? info.NCPU : 1;
-      this.nanoCpus = Math.min(2, ncpu) * 1_000_000_000;
-    }
-    return this.nanoCpus;
-  }
-
   async runAgent(spec: AgentSpec, conversation: AgentConversation): Promise<AgentRunResult> {
-    const nanoCpus = await this.cpuLimit();
     const labels = {
       ...spec.labels,
       [LABEL_HOST]: hostname(),
@@ -235,7 +219,12 @@ export class DockerEngine implements Engine {
           // A probe needs little; bound it so a runaway image cannot hurt the host.
           Memory: 512 * 1024 * 1024,
           PidsLimit: 512,
-          NanoCpus: nanoCpus,
+          // Up to two CPUs: every target's chain spawns its own tools at once, and on one
+          // CPU 20 targets took 4 s instead of 2.3 s (docs/performance.md). A CFS quota, not
+          // NanoCpus: the engine refuses NanoCpus above its CPU count, and asking /info for
+          // that count held the create for its answer (the engine runs runc to give it).
+          CpuPeriod: 100_000,
+          CpuQuota: 200_000,
           SecurityOpt: ['no-new-privileges'],
         },
       } as Docker.ContainerCreateOptions),

@@ -251,7 +251,9 @@ test('the agent never reports (no facts before the deadline): exit 3', async () 
 
 test('the engine does not answer: exit 3 before any container', async () => {
   const rec = loadRecording('healthy');
-  const r = await replayRun({ ...rec, engine: { ...rec.engine, info: { error: { name: 'EngineUnavailable', message: 'cannot reach the Docker engine at unix:///var/run/docker.sock' } } } });
+  const error = { name: 'EngineUnavailable', message: 'cannot reach the Docker engine at unix:///var/run/docker.sock' };
+  // Every call fails, the image's too (the create waits for the image, not for /version).
+  const r = await replayRun({ ...rec, engine: { ...rec.engine, info: { error }, ensureImage: rec.engine.ensureImage.map((e) => ({ ...e, answer: { error } })) } });
   assert.is(r.exitCode, ExitCode.CannotProbe);
   assert.equal(r.engine.specs, []);
 });
