@@ -14,7 +14,7 @@ CR=$(printf '\r')
 # The host runs this script as `sh -c SCRIPT /.gomod-doctor/agent.sh` and copies the files
 # it hands over (extra-ca.pem, netrc, git-token, ssh-key) into that directory while the
 # facts run; they are there before the plan arrives. (A --mode build step runs the file.)
-AGENT_DIR=$(dirname "$0")
+case $0 in */*) AGENT_DIR=${0%/*}; AGENT_DIR=${AGENT_DIR:-/} ;; *) AGENT_DIR=. ;; esac
 # The work directory: a fresh temporary directory, removed on exit.
 W=$(mktemp -d 2>/dev/null) || { W=/tmp/gmd.$$; mkdir -m 700 "$W" 2>/dev/null; } || { W="$AGENT_DIR/w.$$"; mkdir -p "$W" 2>/dev/null; } || {
   echo "gomod-doctor agent: no writable temporary directory (/tmp) for $(id -un 2>/dev/null || id -u)" >&2; exit 3; }
@@ -394,7 +394,7 @@ probe_tls() { # key host port address
 # for a timeout is shown by openssl s_client after all: its chain says who signed what.
 probe_tls_http() {
   case $4 in *:*) b="[$4]" ;; *) b=$4 ;; esac
-  tool=curl; CMD="curl -sS -v --noproxy '*' --connect-to $2:$3:$b:$3 $5"
+  tool=curl; CMD="curl -sS -v --noproxy '*'${TLSCA:+ --cacert $TLSCA}${TLSDIR:+ --capath $TLSDIR} --connect-to $2:$3:$b:$3 $5"
   if has_userinfo "$5"; then CMD=$(printf '%s' "$CMD" | mask); fi
   stamp t0
   stoppable "$1" - curl -sS -v -o "$W/$1.body" --connect-timeout "$T" --max-time "$((TI * 2))" --noproxy '*' \
@@ -645,7 +645,7 @@ probe_fetch() {
     # -json names the zip it wrote ("Zip": "PATH",); its "Error" lines, masked, in one sed.
     zip=; while read -r k v; do [ "$k" = '"Zip":' ] && { zip=${v#\"}; zip=${zip%\",}; zip=${zip%\"}; }; done <"$d/out"
     [ -f "$zip" ] && { n=$(wc -c <"$zip"); echo "@gmd kv zip_bytes ${n##* }"; }
-    sed -n '/"Error"/{s#://[^/@[:space:]]*@#://***@#g;s/^/@gmd kv error /;p;}' "$d/out" 2>/dev/null
+    [ "$rc" != 0 ] && sed -n '/"Error"/{s#://[^/@[:space:]]*@#://***@#g;s/^/@gmd kv error /;p;}' "$d/out" 2>/dev/null
     mask <"$d/err" >"$d/errm"; raw "$d/errm" 80
     echo "@gmd end fetch:$1"; } >"$W/$1.fetchblock"
   # The throwaway caches go with the work directory at exit (the trap), not a fork each here.
