@@ -13,7 +13,7 @@ import { bare, codeOf, destroyOnAbort, since, textOf, TIMED_OUT, within } from '
 import { hostProxyFor, httpStep } from './http-get.js';
 import { lookupHost } from './lookup.js';
 import { canonicalAddress, dnsOutcome, type Env, hostProxyEnv, isCertError, parseAddHosts, parseIpRouteBatch, parseNameservers, pickAddress, tcpOutcome } from './readings.js';
-import { hostSecureContext } from './roots.js';
+import { hostRootPems } from './roots.js';
 
 export interface HostProbeInput {
   /** From the probe plan; targets that are only proxies are skipped (the proxy step covers them). */
@@ -194,7 +194,16 @@ export async function probeHost(input: HostProbeInput, ops: HostProbeOps = defau
   const addHosts = parseAddHosts(input.addHosts);
   // Reading the roots costs tens of ms: only when a TLS step runs, and once.
   let context: tls.SecureContext | undefined;
-  const secureContext = () => (context ??= hostSecureContext(input.env, input.extraCaPem));
+  const secureContext = () => {
+    if (!context) {
+      try {
+        context = tls.createSecureContext({ ca: hostRootPems(input.env, input.extraCaPem) });
+      } catch {
+        context = tls.createSecureContext(); // cannot happen with parsed PEMs; Node's own roots rather than a throw
+      }
+    }
+    return context;
+  };
   const probed = input.targets.filter((t) => !(t.roles.length > 0 && t.roles.every((r) => r === 'proxy')));
   // First, while libuv's thread pool is free: lookups a dead resolver holds there (4 threads,
   // each for the resolver's own timeout) would queue this read behind them.

@@ -7,7 +7,7 @@
  */
 import { X509Certificate } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import { createSecureContext, rootCertificates, type SecureContext } from 'node:tls';
+import { rootCertificates } from 'node:tls';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -90,43 +90,11 @@ export function hostRootPems(
   platform: NodeJS.Platform = process.platform,
   fs: CertFs = realCertFs,
 ): string[] {
-  return pemCertificates(rootBlocks(env, extraCaPem, platform, fs).join('\n'));
-}
-
-/**
- * A TLS context trusting what the host's go command trusts (hostRootPems), without checking
- * each block first: Node hands every `ca` entry to OpenSSL on its own and skips one it cannot
- * read, and parsing every root twice cost a run 30 ms.
- */
-export function hostSecureContext(
-  env: Env,
-  extraCaPem: string | null,
-  platform: NodeJS.Platform = process.platform,
-  fs: CertFs = realCertFs,
-): SecureContext {
-  return createSecureContext({ ca: rootBlocks(env, extraCaPem, platform, fs) });
-}
-
-/** The CERTIFICATE blocks of every root source and --ca-cert, each certificate once. */
-function rootBlocks(env: Env, extraCaPem: string | null, platform: NodeJS.Platform, fs: CertFs): string[] {
-  const once = readOnce(fs); // goRootSources reads the bundle to see that it can
-  const sources = goRootSources(env, platform, once);
-  const texts = sources.nodeBundled ? [...rootCertificates] : sources.files.map((f) => once.readText(f) ?? '');
+  const sources = goRootSources(env, platform, fs);
+  const texts = sources.nodeBundled ? [...rootCertificates] : sources.files.map((f) => fs.readText(f) ?? '');
   if (extraCaPem) texts.push(extraCaPem);
-  // The bundle and the directory hold the same certificates, mostly byte for byte, sometimes
-  // wrapped otherwise: identical blocks first (cheap), then by body without whitespace.
+  // The bundle and the directory hold the same certificates, wrapped alike or not: keep one of each.
   const byBody = new Map<string, string>();
-  for (const pem of new Set(texts.flatMap((t) => t.match(PEM_BLOCK) ?? []))) byBody.set(pem.replace(/\s+/g, ''), pem);
-  return [...byBody.values()];
-}
-
-function readOnce(fs: CertFs): CertFs {
-  const texts = new Map<string, string | null>();
-  return {
-    readText: (path) => {
-      if (!texts.has(path)) texts.set(path, fs.readText(path));
-      return texts.get(path) ?? null;
-    },
-    listDir: (dir) => fs.listDir(dir),
-  };
+  for (const pem of texts.flatMap((t) => t.match(PEM_BLOCK) ?? [])) byBody.set(pem.replace(/\s+/g, ''), pem);
+  return pemCertificates([...byBody.values()].join('\n'));
 }

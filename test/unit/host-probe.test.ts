@@ -8,7 +8,7 @@ import https from 'node:https';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import tls, { rootCertificates } from 'node:tls';
+import { rootCertificates } from 'node:tls';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
@@ -27,7 +27,7 @@ import {
   probeHost,
   tcpOutcome,
 } from '../../src/host/probe.js';
-import { type CertFs, goRootSources, hostRootPems, hostSecureContext } from '../../src/host/roots.js';
+import { type CertFs, goRootSources, hostRootPems } from '../../src/host/roots.js';
 import type { PlannedTarget } from '../../src/model.js';
 import { makeLabCerts } from '../helpers/lab-certs.js';
 
@@ -225,25 +225,6 @@ Live.after(async () => {
   for (const s of sockets) s.destroy();
   await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
   rmSync(tmp, { recursive: true, force: true });
-});
-
-/** Whether a TLS client with `secureContext` verifies the loopback server's chain. */
-function verifies(secureContext: tls.SecureContext): Promise<boolean> {
-  return new Promise((resolve, reject) => {
-    const socket = tls.connect({ host: '127.0.0.1', port: tlsPort, secureContext, rejectUnauthorized: false }, () => {
-      resolve(socket.authorized);
-      socket.destroy();
-    });
-    socket.on('error', reject);
-  });
-}
-
-Live('the host`s TLS context: a block OpenSSL cannot read, before or after a root, leaves that root trusted', async () => {
-  const garbage = '-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n';
-  const bundle = (pem: string) => fakeFs({ '/etc/ssl/certs/ca-certificates.crt': `${garbage}${pem}\n${garbage}` }, {});
-  assert.ok(await verifies(hostSecureContext({}, null, 'linux', bundle(lab.caPem))));
-  assert.not.ok(await verifies(hostSecureContext({}, null, 'linux', bundle(lab.rogueCaPem))));
-  assert.ok(await verifies(hostSecureContext({}, lab.caPem, 'linux', bundle(lab.rogueCaPem))), '--ca-cert adds its root');
 });
 
 function target(over: Partial<PlannedTarget>): PlannedTarget {
