@@ -718,8 +718,10 @@ probe_target() {
   CONNECTED=
   probe_dns "$1" "$2"
   [ -s "$W/$1.addrs" ] && probe_tcp "$1" "$3"
-  # A direct HTTPS request to this very host and port: TLS and HTTP in one curl.
-  one=; [ -n "$CONNECTED" ] && [ "$4" = 1 ] && [ "$6" = - ] && have curl && case $5 in "https://$2:$3/"*) one=1 ;; "https://$2/"*) [ "$3" = 443 ] && one=1 ;; esac
+  # A direct HTTPS request to this very host and port: TLS and HTTP in one curl. Not with
+  # user info in the URL: curl -v names the user ("Server auth using Basic with user ..."),
+  # and a token often is the user.
+  one=; [ -n "$CONNECTED" ] && [ "$4" = 1 ] && [ "$6" = - ] && have curl && ! has_userinfo "$5" && case $5 in "https://$2:$3/"*) one=1 ;; "https://$2/"*) [ "$3" = 443 ] && one=1 ;; esac
   if [ -n "$one" ]; then probe_tls_http "$1" "$2" "$3" "$CONNECTED" "$5"
   else
     [ -n "$CONNECTED" ] && [ "$4" = 1 ] && probe_tls "$1" "$2" "$3" "$CONNECTED"

@@ -4,16 +4,18 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { parseFs, parseTcp } from '../../src/agent/parse.js';
+import { parseFs, parseHttp, parseTcp, parseTls } from '../../src/agent/parse.js';
 import { type Block, encodePlan, kv, WireReader } from '../../src/agent/wire.js';
 import type { PlannedPath, ProbePlan } from '../../src/model.js';
 import { staticBusybox } from '../helpers/fixtures.js';
+import { makeLabCerts } from '../helpers/lab-certs.js';
 import { withTimeout } from '../helpers/timeout.js';
 
 const AGENT = readFileSync(new URL('../../src/agent/agent.sh', import.meta.url), 'utf8');
@@ -116,6 +118,45 @@ async function run(shell: string[], clock: string): Promise<void> {
   }
 }
 
+const lab = makeLabCerts('127.0.0.1');
+
+/**
+ * A direct HTTPS target: TLS and HTTP in one curl (its -v lines are the TLS block). The same
+ * target with a token as the URL's user takes the two steps apart: curl -v names the user.
+ */
+async function runTls(shell: string[]): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'gmd-agent-tls-'));
+  const server = https.createServer({ ...lab.good }, (_req, res) => res.end('v1.5.2\n'));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as AddressInfo).port;
+  try {
+    writeFileSync(join(dir, 'extra-ca.pem'), lab.caPem);
+    const target = (key: string, url: string) => ({ key, host: '127.0.0.1', port, roles: ['goproxy' as const], tls: true, httpUrl: url, httpProxy: null });
+    const plan: ProbePlan = {
+      timeoutMs: 10_000,
+      targets: [target('t0', `https://127.0.0.1:${port}/rsc.io/quote/@v/list`), target('t1', `https://${TOKEN}@127.0.0.1:${port}/rsc.io/quote/@v/list`)],
+      paths: [], repos: [], fetches: [], sumdbGets: [], transfers: [], extraCa: true,
+    };
+    const talk = await converse(shell, dir, plan, () => undefined);
+    assert.ok(talk.done, 'the agent printed @gmd done');
+    const one = talk.blocks.get('tls:t0')!;
+    assert.is(kv(one, 'tool'), 'curl', 'one curl made the TLS step');
+    const tls = parseTls(one, '127.0.0.1', port);
+    assert.equal([tls.outcome, tls.verifyCode], ['ok', 0], JSON.stringify(tls));
+    assert.match(tls.issuer ?? '', 'gomod-doctor test CA');
+    assert.is(parseHttp(talk.blocks.get('http:t0')!, plan.targets[0]!.httpUrl!, null).status, 200);
+    assert.is(kv(talk.blocks.get('tls:t1')!, 'tool'), 'openssl', 'a URL with user info: the TLS step on its own');
+    assert.is(parseHttp(talk.blocks.get('http:t1')!, plan.targets[1]!.httpUrl!, null).status, 200);
+    const printed = [...talk.blocks.values()].flatMap((b) => [...b.raw, ...b.kv.map(([k, v]) => `${k} ${v}`)]).join('\n');
+    assert.not.match(printed, TOKEN, 'the token is printed nowhere');
+  } finally {
+    server.closeAllConnections();
+    server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+const TOKEN = 'tok-S3cr3t';
+
 const SHELLS: Array<[name: string, argv: () => string[], clock: string]> = [
   ['dash', () => ['dash'], 'uptime'],
   ['busybox sh', () => [staticBusybox(), 'sh'], 'epoch'],
@@ -127,6 +168,10 @@ for (const [name, argv, clock] of SHELLS) {
 
   test('facts, then a plan: a writable and an impossible cache path, a refused port, a hung download the host stops', () =>
     withTimeout(run(argv(), clock), 30_000, `agent under ${name}`),
+  );
+
+  test('a direct HTTPS target: TLS and HTTP in one curl, apart when the URL holds a user', () =>
+    withTimeout(runTls(argv()), 30_000, `agent TLS under ${name}`),
   );
 
   test.run();
