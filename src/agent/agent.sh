@@ -10,7 +10,6 @@
 # pass for a marker. The agent measures; it never judges.
 
 set -f # no globbing anywhere: values from the plan and the image are data
-CR=$(printf '\r')
 # The host runs this script as `sh -c SCRIPT /.gomod-doctor/agent.sh` and copies the files
 # it hands over (extra-ca.pem, netrc, git-token, ssh-key) into that directory while the
 # facts run; they are there before the plan arrives. (A --mode build step runs the file.)
@@ -700,6 +699,7 @@ probe_xfer() {
     [ -n "$bytes" ] || bytes=$(wc -c <"$W/$1.data" 2>/dev/null | tr -d ' ')
     echo "@gmd kv bytes $bytes"
     # The last Content-Length of the headers (a proxy's CONNECT answer comes first), by builtins.
+    CR=$(printf '\r')
     len=; [ -r "$W/$1.hdr" ] && while IFS= read -r l; do
       l=${l%"$CR"}; l=${l#"${l%%[! ]*}"}
       case $l in [Cc]ontent-[Ll]ength:*) v=${l#*:}; v=${v#"${v%%[! ]*}"}; v=${v%%[!0-9]*}; [ -n "$v" ] && len=$v ;; esac

@@ -111,7 +111,6 @@ export async function collectEvidence(opts: DoctorOptions, deps: RunDeps, stageF
     workingDir: stage?.workdir?.value ?? null,
     onCreated: startHost,
     onPlan: (plan) => {
-      startHost(); // an engine that never said it created the container (a test's fake)
       if (finishHost) hostRun = finishHost(plan);
     },
   });

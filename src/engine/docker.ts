@@ -231,7 +231,7 @@ export class DockerEngine implements Engine {
     );
     this.live.set(container.id, container);
     debug('created %s', container.id.slice(0, 12));
-    conversation.onCreated?.();
+    conversation.onCreated();
     try {
       return await converse((what, work, ms) => this.call(what, work, ms), container, spec, conversation);
     } finally {

@@ -56,7 +56,7 @@ export interface AgentSpec {
 export interface AgentConversation {
   onStdout(chunk: string): void;
   /** Called once the engine has created the container, before its start: work that would compete with the create for the CPU begins here. */
-  onCreated?(): void;
+  onCreated(): void;
   /** Resolves with the text to write to the agent's stdin (the plan). */
   input: Promise<string>;
   /** Called once the plan is written: later lines (`stop KEY`) go to the agent through `write`. */

@@ -135,6 +135,7 @@ export class ReplayEngine implements Engine {
     const recorded = this.queues.runAgent.shift();
     if (!recorded) throw new Error(`replay ${this.rec.scenario}: no recorded agent run left`);
     this.specs.push(spec);
+    conversation.onCreated(); // the recorded container was created: the host side starts, as it did
     const written: string[] = [];
     this.stdin.push(written);
     let planFailed = false;

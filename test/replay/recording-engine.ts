@@ -61,6 +61,7 @@ export class RecordingEngine implements Engine {
       // The plan goes out when `input` resolves (docker.ts writes it then): written down at that moment.
       input: conversation.input.then((text) => (wrote(text), text)),
       onInputWritten: (write) => conversation.onInputWritten?.((more) => (wrote(more), write(more))),
+      onCreated: () => conversation.onCreated(),
       onStdout: (chunk) => {
         const now = Date.now();
         run.stdout.push({ ms: now - t0, afterInput: run.stdin.length, hostMs: now, chunk });

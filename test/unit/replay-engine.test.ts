@@ -34,6 +34,7 @@ function conversation(opts: { planAfterMs?: number; stopsAfterMs?: number | null
       }, opts.stopsAfterMs ?? 0);
     },
     onStdout: (c) => chunks.push(c),
+    onCreated: () => undefined,
   };
   return { conv, chunks, log };
 }
