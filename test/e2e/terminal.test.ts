@@ -21,7 +21,10 @@ test.before(loud('terminal', async (ctx) => {
   ctx.lab = await startLab();
   const base = ['--image', GOBUILDER_TAG, '--ca-cert', ctx.lab.caFile, '-e', `GOSUMDB=${ctx.lab.sumdb.gosumdb}`];
   ctx.healthy = [...base, '--dns', ctx.lab.gateway];
-  ctx.failing = [...base, '--dns', ctx.lab.blackhole, '--timeout', '2'];
+  // --timeout 4: the spinner names what it waits for after 2 s (NAME_PENDING_AFTER_MS), and the
+  // dead resolver's steps must still be pending then. At --timeout 2 they ended within a frame or
+  // two of it, and a faster agent made the named spinner a matter of luck.
+  ctx.failing = [...base, '--dns', ctx.lab.blackhole, '--timeout', '4'];
 }));
 test.after(async (ctx) => {
   await ctx.lab?.stop();
