@@ -48,6 +48,8 @@ export class DockerEngine implements Engine {
   private readonly docker: Docker;
   private readonly endpoint: string;
   private readonly live = new Map<string, Docker.Container>();
+  /** Creates the engine has not answered yet: the container may exist before its id reaches us. */
+  private readonly creating = new Set<Promise<Docker.Container>>();
   private infoOnce: Promise<unknown> | null = null;
   private versionOnce: Promise<Docker.DockerVersion> | null = null;
   /** Probe containers being removed (never rejects: see remove). */
@@ -191,7 +193,7 @@ export class DockerEngine implements Engine {
       [LABEL_PID]: String(process.pid),
       [LABEL_STARTED]: String(Date.now()),
     };
-    const container = await this.call('create container', (abortSignal) =>
+    const creating = this.call('create container', (abortSignal) =>
       this.docker.createContainer({
         // Only these go in the query string; the rest (Env included) stays in the body.
         _query: spec.platform ? { platform: spec.platform } : {},
@@ -229,6 +231,8 @@ export class DockerEngine implements Engine {
         },
       } as Docker.ContainerCreateOptions),
     );
+    this.creating.add(creating);
+    const container = await creating.finally(() => this.creating.delete(creating));
     this.live.set(container.id, container);
     debug('created %s', container.id.slice(0, 12));
     conversation.onCreated();
@@ -262,7 +266,10 @@ export class DockerEngine implements Engine {
   }
 
   async abortAll(): Promise<void> {
-    await Promise.all([...[...this.live.values()].map((c) => this.remove(c)), this.builds.abortAll()]);
+    // A container listed by the engine may still be on its way to us (Ctrl-C between the
+    // engine's create and its answer): wait for those creates and remove what they made.
+    const answered = [...this.creating].map((c) => c.then((container) => this.remove(container), () => undefined));
+    await Promise.all([...[...this.live.values()].map((c) => this.remove(c)), ...answered, this.builds.abortAll()]);
   }
 
   async sweep(): Promise<number> {

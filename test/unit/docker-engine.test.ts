@@ -1,0 +1,62 @@
+/**
+ * DockerEngine's Ctrl-C path over a fake dockerode: a container the engine has made but whose
+ * id has not reached us yet must still be removed (the cli e2e "Ctrl-C mid-probe" race).
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import type Docker from 'dockerode';
+import { DockerEngine } from '../../src/engine/docker.js';
+import type { AgentConversation, AgentSpec } from '../../src/engine/types.js';
+
+const spec: AgentSpec = {
+  image: 'img', user: '', env: [], workingDir: null, network: null, dns: [], addHosts: [], platform: null,
+  binds: [], script: 'true', files: [], labels: {}, deadlineMs: 10_000,
+};
+
+function fakeDocker() {
+  const removed: string[] = [];
+  let answerCreate: (c: Docker.Container) => void = () => {};
+  const container = (id: string) =>
+    ({
+      id,
+      remove: async () => {
+        removed.push(id);
+      },
+      attach: () => new Promise(() => {}),
+    }) as unknown as Docker.Container;
+  const docker = {
+    createContainer: () => new Promise<Docker.Container>((res) => (answerCreate = res)),
+  } as unknown as Docker;
+  return { docker, removed, answer: (id: string) => answerCreate(container(id)) };
+}
+
+function conversation(): AgentConversation {
+  return { onStdout: () => {}, onCreated: () => {}, input: new Promise(() => {}) };
+}
+
+const where = { endpoint: 'unix:///fake.sock', source: 'default' as const, context: null, tls: false, tlsDir: null, dockerodeOptions: {} };
+const io = { env: {}, readFile: () => '', exists: () => false, homedir: '/nonexistent' };
+
+test('Ctrl-C while the create is unanswered: the container it made is removed once the answer comes', async () => {
+  const fake = fakeDocker();
+  const engine = new DockerEngine(where, io, fake.docker);
+  void engine.runAgent(spec, conversation()).catch(() => {});
+  await new Promise((r) => setImmediate(r));
+  const aborted = engine.abortAll();
+  let done = false;
+  void aborted.then(() => (done = true));
+  await new Promise((r) => setImmediate(r));
+  assert.is(done, false, 'abortAll waits for the create it cannot see yet');
+  fake.answer('c0ffee');
+  await aborted;
+  assert.ok(fake.removed.includes('c0ffee'), `removed: ${fake.removed.join(',')}`);
+});
+
+test('Ctrl-C with no container in flight ends at once and removes nothing', async () => {
+  const fake = fakeDocker();
+  const engine = new DockerEngine(where, io, fake.docker);
+  await engine.abortAll();
+  assert.equal(fake.removed, []);
+});
+
+test.run();
