@@ -49,8 +49,14 @@ export async function agentArchive(files: AgentFile[]): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
+/** How the conversation ended: `answered` when the agent said its last word (it then exits by itself). */
+export interface Conversed {
+  result: AgentRunResult;
+  answered: boolean;
+}
+
 /** Attach, start, converse; the result once the agent answered, its streams ended, or the deadline expired. */
-export async function converse(call: EngineCall, container: Docker.Container, spec: AgentSpec, conversation: AgentConversation): Promise<AgentRunResult> {
+export async function converse(call: EngineCall, container: Docker.Container, spec: AgentSpec, conversation: AgentConversation): Promise<Conversed> {
   const stream = (await call('attach', (abortSignal) =>
     container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true, abortSignal } as never),
   )) as NodeJS.ReadWriteStream;
@@ -103,27 +109,31 @@ export async function converse(call: EngineCall, container: Docker.Container, sp
     await streamsDone;
     debug('streams ended');
     if (settled) return null;
-    const exit = await call('wait for exit', (abortSignal) => container.wait({ abortSignal } as object), PING_MS);
-    debug('exited %d', (exit as { StatusCode: number }).StatusCode);
-    return exit as { StatusCode: number };
+    // The engine removes an exited container by itself (AutoRemove): one already gone has no status to give.
+    const exit = await call('wait for exit', (abortSignal) => container.wait({ abortSignal } as object), PING_MS).catch((err: unknown) => {
+      if ((err as { statusCode?: number }).statusCode === 404) return null;
+      throw err;
+    });
+    debug('exited %s', (exit as { StatusCode: number } | null)?.StatusCode ?? '(already removed)');
+    return exit as { StatusCode: number } | null;
   })();
-  // Once the agent has said its last word the run needs nothing more from the container.
-  // Its exit can take seconds to be reported: the engine tears the network sandbox down
-  // first, and a user network's embedded DNS server waits up to 4 s for every query it
-  // forwarded to an upstream that never answers (docs/performance.md). The removal
-  // (runAgent's finally, awaited by close()) waits for that instead of the report.
+  // Once the agent has said its last word the run needs nothing more from the container:
+  // the agent exits by itself and the engine removes the container (AutoRemove). Neither
+  // is waited for: the exit can take seconds to be reported (the engine tears the network
+  // sandbox down first, and a user network's embedded DNS server waits up to 4 s for every
+  // query it forwarded to an upstream that never answers; docs/performance.md).
   const answered = conversation.answered?.then(() => 'answered' as const) ?? new Promise<never>(() => undefined);
   try {
     const outcome = await Promise.race([finished, deadline, answered]);
     if (outcome === 'answered') {
       debug('answered');
-      return { exitCode: null, stderrTail, timedOut: false, containerId: container.id };
+      return { result: { exitCode: null, stderrTail, timedOut: false, containerId: container.id }, answered: true };
     }
     if (outcome === 'timeout') {
       debug('deadline expired for %s', container.id.slice(0, 12));
-      return { exitCode: null, stderrTail, timedOut: true, containerId: container.id };
+      return { result: { exitCode: null, stderrTail, timedOut: true, containerId: container.id }, answered: false };
     }
-    return { exitCode: outcome?.StatusCode ?? null, stderrTail, timedOut: false, containerId: container.id };
+    return { result: { exitCode: outcome?.StatusCode ?? null, stderrTail, timedOut: false, containerId: container.id }, answered: false };
   } finally {
     settled = true;
     clearTimeout(timer);

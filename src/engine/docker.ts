@@ -228,6 +228,9 @@ export class DockerEngine implements Engine {
           CpuPeriod: 100_000,
           CpuQuota: 200_000,
           SecurityOpt: ['no-new-privileges'],
+          // The engine removes the container once it exits, whoever is still there to ask:
+          // a run that got its answer leaves without waiting for the removal (runAgent).
+          AutoRemove: true,
         },
       } as Docker.ContainerCreateOptions),
     );
@@ -236,12 +239,17 @@ export class DockerEngine implements Engine {
     this.live.set(container.id, container);
     debug('created %s', container.id.slice(0, 12));
     conversation.onCreated();
+    let answered = false;
     try {
-      return await converse((what, work, ms) => this.call(what, work, ms), container, spec, conversation);
+      const conversed = await converse((what, work, ms) => this.call(what, work, ms), container, spec, conversation);
+      answered = conversed.answered;
+      return conversed.result;
     } finally {
-      // The report is built while the engine removes the container; close() waits for it,
-      // so the process never exits before the container is gone.
-      this.removals.add(this.remove(container));
+      // An agent that said its last word exits by itself, and the engine then removes the
+      // container (AutoRemove): the answer does not wait for the sandbox's teardown (0.2 s,
+      // 4 s after a DNS upstream that never answered). Any other ending (deadline, error,
+      // streams cut) force-removes, and close() waits for that before the process exits.
+      if (!answered) this.removals.add(this.remove(container));
     }
   }
 
@@ -250,8 +258,12 @@ export class DockerEngine implements Engine {
       await this.call('remove container', (abortSignal) => container.remove({ force: true, v: true, abortSignal } as object));
       debug('removed %s', container.id.slice(0, 12));
     } catch (err) {
-      // Already gone (a concurrent abortAll) is fine; anything else is left for the next sweep.
-      if (statusOf(err) !== 404) debug('remove %s failed: %s', container.id.slice(0, 12), messageOf(err));
+      // Already being removed (the engine's AutoRemove, or a concurrent abortAll): wait until
+      // it is gone, so that an interrupted run still exits with nothing left. Already gone is
+      // fine; anything else is left for the next sweep.
+      if (statusOf(err) === 409 && /already in progress/.test(messageOf(err))) {
+        await this.call('wait for removal', (abortSignal) => container.wait({ condition: 'removed', abortSignal } as object)).catch(() => undefined);
+      } else if (statusOf(err) !== 404) debug('remove %s failed: %s', container.id.slice(0, 12), messageOf(err));
     } finally {
       this.live.delete(container.id);
     }

@@ -13,10 +13,9 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import * as assert from 'uvu/assert';
 import { suite } from 'uvu';
-import { LABEL_TOOL } from '../../src/engine/types.js';
 import type { Report } from '../../src/model.js';
 import { runJson, row } from '../helpers/cli.js';
-import { docker } from '../helpers/engine.js';
+import { probeContainersLeft } from '../helpers/probe-containers.js';
 import { BUSYBOX_TAG, GOBUILDER_TAG } from '../helpers/fixtures.js';
 import { makeLabCerts } from '../helpers/lab-certs.js';
 import { startDns, type DnsServer } from '../helpers/lab-dns.js';
@@ -90,13 +89,7 @@ test.after.each(loud('blame after each', async (ctx) => {
   ctx.lab.dns.reset();
   // Other sessions may run a quick doctor on the shared engine at the same time: a leak of
   // ours stays, their short-lived probe containers go within seconds.
-  let left = 0;
-  for (let i = 0; i < 15; i++) {
-    left = (await docker().listContainers({ all: true, filters: { label: [`${LABEL_TOOL}=gomod-doctor`] } })).length;
-    if (!left) break;
-    await new Promise((r) => setTimeout(r, 1000));
-  }
-  assert.is(left, 0, 'a probe container was left behind');
+  assert.is((await probeContainersLeft([], 15_000)).length, 0, 'a probe container was left behind');
 }));
 
 const e2e = (name: string, fn: (ctx: Ctx) => Promise<void>, ms = 90_000): void => test(name, (ctx) => withTimeout(fn(ctx), ms, name));

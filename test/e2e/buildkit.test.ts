@@ -14,10 +14,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import tar from 'tar-stream';
 import * as assert from 'uvu/assert';
 import { suite } from 'uvu';
-import { LABEL_TOOL } from '../../src/engine/types.js';
 import { DF_BUSY } from '../../src/engine/builds.js';
 import { BIN, row, runCli, runJson } from '../helpers/cli.js';
 import { docker } from '../helpers/engine.js';
+import { probeContainersLeft } from '../helpers/probe-containers.js';
 import { ensureDerivedImage, GOBUILDER_TAG } from '../helpers/fixtures.js';
 import { GIT_HOST, GIT_HTTP_PASSWORD, GIT_HTTP_USER, type Lab, startLab } from '../helpers/lab.js';
 import { loud, withTimeout } from '../helpers/timeout.js';
@@ -51,7 +51,7 @@ async function cacheRecords(): Promise<Record_[]> {
 }
 const ids = async () => (await cacheRecords()).map((r) => r.ID).sort();
 const imageIds = async () => (await docker().listImages({ all: true })).map((i) => i.Id).sort();
-const ourContainers = async () => (await docker().listContainers({ all: true, filters: { label: [`${LABEL_TOOL}=gomod-doctor`] } })).length;
+const ourContainers = async () => (await probeContainersLeft()).length;
 
 /** A build of the user's own, through BuildKit (dockerode's session), that leaves a cache mount record. */
 async function userBuild(): Promise<{ image: string; made: string[] }> {

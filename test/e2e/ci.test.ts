@@ -10,9 +10,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as assert from 'uvu/assert';
 import { suite } from 'uvu';
-import { LABEL_TOOL } from '../../src/engine/types.js';
 import { runCli } from '../helpers/cli.js';
-import { docker } from '../helpers/engine.js';
+import { probeContainersLeft } from '../helpers/probe-containers.js';
 import { ensureDerivedImage, GOBUILDER_TAG } from '../helpers/fixtures.js';
 import { type Lab, startLab } from '../helpers/lab.js';
 import { loud } from '../helpers/timeout.js';
@@ -44,8 +43,7 @@ test.after(async (ctx) => {
   if (ctx.dir) rmSync(ctx.dir, { recursive: true, force: true });
 });
 test.after.each(loud('ci after each', async () => {
-  const left = await docker().listContainers({ all: true, filters: { label: [`${LABEL_TOOL}=gomod-doctor`] } });
-  assert.is(left.length, 0, 'a probe container was left behind');
+  assert.is((await probeContainersLeft()).length, 0, 'a probe container was left behind');
 }));
 
 /** A repository as a team would have it: a Dockerfile and the committed config pointing at its network. */

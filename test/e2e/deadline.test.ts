@@ -6,10 +6,9 @@
  */
 import * as assert from 'uvu/assert';
 import { suite } from 'uvu';
-import { LABEL_TOOL } from '../../src/engine/types.js';
 import type { CheckResult, Report } from '../../src/model.js';
 import { runJson, row } from '../helpers/cli.js';
-import { docker } from '../helpers/engine.js';
+import { probeContainersLeft } from '../helpers/probe-containers.js';
 import { GOBUILDER_TAG } from '../helpers/fixtures.js';
 import { type Lab, startLab } from '../helpers/lab.js';
 import { DEFAULT_NAMES } from '../helpers/lab-dns.js';
@@ -29,8 +28,7 @@ test.after(async (ctx) => {
 
 test.after.each(loud('deadline after each', async (ctx) => {
   ctx.lab.dns.reset();
-  const list = await docker().listContainers({ all: true, filters: { label: [`${LABEL_TOOL}=gomod-doctor`] } });
-  assert.is(list.length, 0, 'a probe container was left behind');
+  assert.is((await probeContainersLeft()).length, 0, 'a probe container was left behind');
 }));
 
 /** Nothing ran into a bound the answer did not need: no hung fetch, no row the deadline cut. */

@@ -10,10 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as assert from 'uvu/assert';
 import { suite } from 'uvu';
-import { LABEL_TOOL } from '../../src/engine/types.js';
 import type { Report } from '../../src/model.js';
 import { row, runCli, runJson } from '../helpers/cli.js';
 import { docker } from '../helpers/engine.js';
+import { probeContainersLeft } from '../helpers/probe-containers.js';
 import { ensureDerivedImage, GOBUILDER_TAG } from '../helpers/fixtures.js';
 import { type Lab, startLab } from '../helpers/lab.js';
 import { loud } from '../helpers/timeout.js';
@@ -26,7 +26,7 @@ const GO_MOD = 'module example.com/hello\n\ngo 1.19\n\nrequire rsc.io/quote v1.5
 const test = suite<{ lab: Lab; base: string[]; dir: string; images: number }>('dockerfile e2e');
 
 async function ourContainers(): Promise<number> {
-  return (await docker().listContainers({ all: true, filters: { label: [`${LABEL_TOOL}=gomod-doctor`] } })).length;
+  return (await probeContainersLeft()).length;
 }
 async function imageCount(): Promise<number> {
   return (await docker().listImages({ all: true })).length;

@@ -4,10 +4,10 @@
  */
 import * as assert from 'uvu/assert';
 import { suite } from 'uvu';
-import { LABEL_TOOL } from '../../src/engine/types.js';
 import type { Report } from '../../src/model.js';
 import { runCli, runJson, row } from '../helpers/cli.js';
 import { docker } from '../helpers/engine.js';
+import { probeContainersLeft } from '../helpers/probe-containers.js';
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,8 +20,7 @@ const DEFAULT_NAMES = ['proxy.golang.org', 'goproxy.cn', 'goproxy.io', 'github.c
 const T = 2; // --timeout in the failure scenarios, seconds
 
 async function leftovers(): Promise<number> {
-  const list = await docker().listContainers({ all: true, filters: { label: [`${LABEL_TOOL}=gomod-doctor`] } });
-  return list.length;
+  return (await probeContainersLeft()).length;
 }
 
 const test = suite<{ lab: Lab; base: string[] }>('doctor e2e');

@@ -10,11 +10,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as assert from 'uvu/assert';
 import { suite } from 'uvu';
-import { LABEL_TOOL } from '../../src/engine/types.js';
 import type { Report } from '../../src/model.js';
 import { runCli as runCliRaw, runJson as runJsonRaw, row } from '../helpers/cli.js';
 import { runContainer } from '../helpers/container.js';
 import { docker } from '../helpers/engine.js';
+import { probeContainersLeft } from '../helpers/probe-containers.js';
 import { BUSYBOX_TAG, ensureDerivedImage, GOBUILDER_TAG } from '../helpers/fixtures.js';
 import { GIT_HOST, GIT_HTTP_PASSWORD, GIT_HTTP_USER, type Lab, PROXY_PASSWORD, PROXY_USER, startLab, TEST_LABEL, VANITY_IMPORT_PATH } from '../helpers/lab.js';
 import { loud } from '../helpers/timeout.js';
@@ -24,8 +24,7 @@ const T = '2';
 const LAB_GOPROXY = 'GOPROXY=https://proxy.golang.org,direct';
 
 async function leftovers(): Promise<number> {
-  const list = await docker().listContainers({ all: true, filters: { label: [`${LABEL_TOOL}=gomod-doctor`] } });
-  return list.length;
+  return (await probeContainersLeft()).length;
 }
 
 const test = suite<{ lab: Lab; base: string[]; dir: string }>('environment e2e');

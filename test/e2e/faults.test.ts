@@ -11,9 +11,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as assert from 'uvu/assert';
 import { suite } from 'uvu';
-import { LABEL_RUN, LABEL_TOOL } from '../../src/engine/types.js';
+import { LABEL_RUN } from '../../src/engine/types.js';
 import { BIN, row, runCli, runJson } from '../helpers/cli.js';
 import { docker } from '../helpers/engine.js';
+import { probeContainersLeft } from '../helpers/probe-containers.js';
 import { engineFront } from '../helpers/engine-front.js';
 import { BUSYBOX_TAG, ensureDerivedImage, GOBUILDER_TAG } from '../helpers/fixtures.js';
 import { type Lab, startLab } from '../helpers/lab.js';
@@ -21,7 +22,6 @@ import { loud } from '../helpers/timeout.js';
 
 const ESC = '\u001b';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const ours = async () => docker().listContainers({ all: true, filters: { label: [`${LABEL_TOOL}=gomod-doctor`] } });
 const allContainers = async () => (await docker().listContainers({ all: true })).map((c) => c.Id).sort();
 
 /**
@@ -45,7 +45,7 @@ test.after(async (ctx) => {
   if (ctx.dir) rmSync(ctx.dir, { recursive: true, force: true });
 });
 test.after.each(loud('faults after each', async () => {
-  assert.is((await ours()).length, 0, 'a probe container was left behind');
+  assert.is((await probeContainersLeft()).length, 0, 'a probe container was left behind');
 }));
 
 test('garbled and huge tool output in the image: clear rows in bounded time, no escape sequence reaches the terminal', async ({ lab }) => {

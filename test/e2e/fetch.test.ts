@@ -5,10 +5,9 @@
  */
 import * as assert from 'uvu/assert';
 import { suite } from 'uvu';
-import { LABEL_TOOL } from '../../src/engine/types.js';
 import type { Report } from '../../src/model.js';
 import { runJson, row } from '../helpers/cli.js';
-import { docker } from '../helpers/engine.js';
+import { probeContainersLeft } from '../helpers/probe-containers.js';
 import { BUSYBOX_TAG, GOBUILDER_TAG } from '../helpers/fixtures.js';
 import { GIT_HTTP_PASSWORD, GIT_HTTP_USER, type Lab, startLab, VANITY_IMPORT_PATH } from '../helpers/lab.js';
 import { SLOW_DELAY_MS, THROUGHPUT_BYTES } from '../helpers/lab-proxy.js';
@@ -26,8 +25,7 @@ test.after(async (ctx) => {
 });
 
 test.after.each(loud('fetch after each', async () => {
-  const list = await docker().listContainers({ all: true, filters: { label: [`${LABEL_TOOL}=gomod-doctor`] } });
-  assert.is(list.length, 0, 'a probe container was left behind');
+  assert.is((await probeContainersLeft()).length, 0, 'a probe container was left behind');
 }));
 
 const fetchRow = (report: Report, target: string) => row(report, 'e2e.fetch', target);

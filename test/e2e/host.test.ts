@@ -7,9 +7,9 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as assert from 'uvu/assert';
 import { suite } from 'uvu';
-import { LABEL_TOOL } from '../../src/engine/types.js';
 import { runJson, row } from '../helpers/cli.js';
 import { docker } from '../helpers/engine.js';
+import { probeContainersLeft } from '../helpers/probe-containers.js';
 import { GOBUILDER_TAG } from '../helpers/fixtures.js';
 import { type Lab, startLab, TEST_LABEL } from '../helpers/lab.js';
 import { type MtuUpstream, startMtuUpstream } from '../helpers/lab-mtu.js';
@@ -32,8 +32,7 @@ test.after(async (ctx) => {
 });
 
 test.after.each(loud('host after each', async () => {
-  const list = await docker().listContainers({ all: true, filters: { label: [`${LABEL_TOOL}=gomod-doctor`] } });
-  assert.is(list.length, 0, 'a probe container was left behind');
+  assert.is((await probeContainersLeft()).length, 0, 'a probe container was left behind');
 }));
 
 test('the host resolves the proxy, the container does not: the verdict gives the host\'s resolver as the fix', async ({ lab, gosumdb }) => {

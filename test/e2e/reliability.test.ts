@@ -16,6 +16,7 @@ import { LABEL_PID, LABEL_STARTED, LABEL_TOOL } from '../../src/engine/types.js'
 import { BIN, runCli, runJson } from '../helpers/cli.js';
 import { docker } from '../helpers/engine.js';
 import { engineFront } from '../helpers/engine-front.js';
+import { probeContainersLeft } from '../helpers/probe-containers.js';
 import { BUSYBOX_TAG, ensureDerivedImage, GOBUILDER_TAG } from '../helpers/fixtures.js';
 import { type Lab, startLab } from '../helpers/lab.js';
 import { loud } from '../helpers/timeout.js';
@@ -68,7 +69,7 @@ test.after(async (ctx) => {
   if (ctx.dir) rmSync(ctx.dir, { recursive: true, force: true });
 });
 test.after.each(loud('reliability after each', async () => {
-  assert.is((await ours()).length, 0, 'a probe container was left behind');
+  assert.is((await probeContainersLeft()).length, 0, 'a probe container was left behind');
 }));
 
 test('killed at each stage: SIGINT/SIGTERM remove the container themselves; SIGKILL leftovers go with the next run, and nothing else does', async ({ lab }) => {
@@ -91,7 +92,8 @@ test('killed at each stage: SIGINT/SIGTERM remove the container themselves; SIGK
       await d.exited;
       assert.is((await ours()).length, 2, `the SIGKILLed run (${state}) leaves its container`);
       await quickRun(lab);
-      assert.equal((await ours()).map((c) => c.Id), [aliveOurs.id], 'the next run swept the leftover and nothing else');
+      // The quick run's own container goes by the engine's AutoRemove, after the run exits.
+      assert.equal((await probeContainersLeft([aliveOurs.id])).map((c) => c.Id), [aliveOurs.id], 'the next run swept the leftover and nothing else');
     }
     assert.ok(await docker().getContainer(stranger.id).inspect(), 'an unrelated container is untouched');
   } finally {
@@ -146,6 +148,8 @@ test('isolation: no privileges, the default seccomp profile, bounded memory/CPU/
     // Two CPUs (a CFS quota: on an engine with one CPU it bounds nothing, as it should not).
     assert.equal([hc.CpuQuota, hc.CpuPeriod], [200_000, 100_000]);
     assert.is(hc.PidsLimit, 512);
+    // The engine removes it once it exits, anonymous volumes included, even after the doctor is gone.
+    assert.is(hc.AutoRemove, true);
     assert.equal(info.Mounts.map((m) => `${m.Type}:${m.Name ?? m.Source}->${m.Destination}`), [`volume:${volume}->/go/pkg/mod`]);
     assert.is(hc.NetworkMode, 'default');
     d.child.kill('SIGINT');
@@ -153,6 +157,7 @@ test('isolation: no privileges, the default seccomp profile, bounded memory/CPU/
     // A full run with the cache mounted writable: it writes a temp file there and removes it.
     const r = await runJson(['--image', GOBUILDER_TAG, '--dns', lab.gateway, '--no-default-targets', '--no-host', '--no-fetch', '--volume', `${volume}:/go/pkg/mod`, '--timeout', '2']);
     assert.ok(r.report.checks.some((x) => x.id === 'fs.writable' && (x.target ?? '').includes('/go/pkg/mod') && x.status === 'pass'));
+    assert.is((await probeContainersLeft()).length, 0, 'the probe container is removed');
     assert.is(await inVolume(volume, 'ls -A /v; cat /v/keep'), 'keep\nthe team cache\n', 'the mounted cache holds what it held');
     assert.equal((await docker().listImages({ all: true })).map((i) => `${i.Id} ${(i.RepoTags ?? []).join(',')}`).sort(), imagesBefore, 'images unchanged');
     assert.equal(((await docker().listVolumes()).Volumes ?? []).map((v) => v.Name).sort(), volumesBefore, 'volumes unchanged');

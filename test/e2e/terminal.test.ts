@@ -7,9 +7,8 @@
  */
 import * as assert from 'uvu/assert';
 import { suite } from 'uvu';
-import { LABEL_TOOL } from '../../src/engine/types.js';
 import { runCli, runJson } from '../helpers/cli.js';
-import { docker } from '../helpers/engine.js';
+import { probeContainersLeft } from '../helpers/probe-containers.js';
 import { GOBUILDER_TAG } from '../helpers/fixtures.js';
 import { type Lab, startLab } from '../helpers/lab.js';
 import { runInTmux, runInZeroPty } from '../helpers/terminal.js';
@@ -30,8 +29,7 @@ test.after(async (ctx) => {
   await ctx.lab?.stop();
 });
 test.after.each(loud('terminal after each', async () => {
-  const left = await docker().listContainers({ all: true, filters: { label: [`${LABEL_TOOL}=gomod-doctor`] } });
-  assert.is(left.length, 0, 'a probe container was left behind');
+  assert.is((await probeContainersLeft()).length, 0, 'a probe container was left behind');
 }));
 
 const lines = (screen: string) => screen.split('\n');

@@ -13,21 +13,24 @@ const spec: AgentSpec = {
   binds: [], script: 'true', files: [], labels: {}, deadlineMs: 10_000,
 };
 
-function fakeDocker() {
+function fakeDocker(removeError: Error | null = null) {
   const removed: string[] = [];
+  const waits: Array<{ id: string; condition: string; answer: () => void }> = [];
   let answerCreate: (c: Docker.Container) => void = () => {};
   const container = (id: string) =>
     ({
       id,
       remove: async () => {
+        if (removeError) throw removeError;
         removed.push(id);
       },
+      wait: (opts: { condition: string }) => new Promise<void>((answer) => waits.push({ id, condition: opts.condition, answer })),
       attach: () => new Promise(() => {}),
     }) as unknown as Docker.Container;
   const docker = {
     createContainer: () => new Promise<Docker.Container>((res) => (answerCreate = res)),
   } as unknown as Docker;
-  return { docker, removed, answer: (id: string) => answerCreate(container(id)) };
+  return { docker, removed, waits, answer: (id: string) => answerCreate(container(id)) };
 }
 
 function conversation(): AgentConversation {
@@ -50,6 +53,23 @@ test('Ctrl-C while the create is unanswered: the container it made is removed on
   fake.answer('c0ffee');
   await aborted;
   assert.ok(fake.removed.includes('c0ffee'), `removed: ${fake.removed.join(',')}`);
+});
+
+test('Ctrl-C while the engine is already removing the container (AutoRemove): the exit waits until it is gone', async () => {
+  const inProgress = Object.assign(new Error('(HTTP code 409) unexpected - removal of container c0ffee is already in progress'), { statusCode: 409 });
+  const fake = fakeDocker(inProgress);
+  const engine = new DockerEngine(where, io, fake.docker);
+  void engine.runAgent(spec, conversation()).catch(() => {});
+  fake.answer('c0ffee');
+  await new Promise((r) => setImmediate(r));
+  let done = false;
+  const aborted = engine.abortAll().then(() => (done = true));
+  for (let i = 0; i < 5 && !fake.waits.length; i++) await new Promise((r) => setImmediate(r));
+  assert.equal(fake.waits.map((w) => [w.id, w.condition]), [['c0ffee', 'removed']]);
+  assert.is(done, false, 'not before the engine says it is removed');
+  fake.waits[0]!.answer();
+  await aborted;
+  assert.is(done, true);
 });
 
 test('Ctrl-C with no container in flight ends at once and removes nothing', async () => {
