@@ -171,10 +171,23 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
  * upstream, and renaming keys would break the document's shape).
  */
 export function redactDeep<T>(value: T, known: readonly string[]): T {
+  // A report repeats its strings (statuses, hosts, tools): each is redacted once. The report
+  // is redacted after the agent's last word, when nothing else runs: its time is the user's.
+  const done = new Map<string, string>();
+  const text = (s: string): string => {
+    let out = done.get(s);
+    if (out === undefined) done.set(s, (out = redactText(s, known)));
+    return out;
+  };
   const walk = (v: unknown): unknown => {
-    if (typeof v === 'string') return redactText(v, known);
+    if (typeof v === 'string') return text(v);
     if (Array.isArray(v)) return v.map(walk);
-    if (isPlainObject(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    if (isPlainObject(v)) {
+      const out: Record<string, unknown> = {};
+      // defineProperty: a key `__proto__` (from an image's output) must stay a key.
+      for (const k of Object.keys(v)) Object.defineProperty(out, k, { value: walk(v[k]), enumerable: true, writable: true, configurable: true });
+      return out;
+    }
     return v;
   };
   return walk(value) as T;
