@@ -162,15 +162,20 @@ function reportPending(plan: ProbePlan, session: AgentSession, deps: RunDeps): v
 
 /** The agent ended (or the deadline expired) before it printed its facts. */
 function agentGaveUp(result: AgentRunResult): ProbeFailed {
-  const why = result.timedOut ? 'did not report within the deadline' : `exited (code ${result.exitCode}) before reporting`;
+  const why = result.timedOut ? 'did not report within the deadline' : `exited${exitCodeWords(result)} before reporting`;
   const tail = lastWords(result.stderrTail);
   return new ProbeFailed(`the probe agent ${why}${tail ? `: ${tail}` : ''}`);
 }
 
 function agentCutOff(result: AgentRunResult): ProbeFailed {
   const tail = lastWords(result.stderrTail);
-  const how = result.exitCode === 137 ? 'was killed (exit 137: out of memory, or a kill)' : result.exitCode === 0 ? "'s output was cut off by the engine" : `exited (code ${result.exitCode})`;
+  const how = result.exitCode === 137 ? 'was killed (exit 137: out of memory, or a kill)' : result.exitCode === 0 ? "'s output was cut off by the engine" : `exited${exitCodeWords(result)}`;
   return new ProbeFailed(`the probe agent ${how} before it finished probing${tail ? `: ${tail}` : ''}`, 'run it again; if it repeats, run with --debug and look at the engine (docker events, dockerd logs)');
+}
+
+/** " (code N)", or nothing when the engine had removed the container before it gave the status. */
+function exitCodeWords(result: AgentRunResult): string {
+  return result.exitCode === null ? '' : ` (code ${result.exitCode})`;
 }
 
 /** The agent's last two stderr lines, for an error message. */

@@ -10,7 +10,8 @@ import Docker from 'dockerode';
 import { EngineUnavailable, ImageMissing, withDeadline } from '../errors.js';
 import type { EngineEvidence } from '../model.js';
 import { DockerBuilds } from './builds.js';
-import { AGENT_DIR, converse, messageOf } from './container.js';
+import { converse, messageOf } from './container.js';
+import { probeContainerOptions } from './probe-container.js';
 import { type DialModem, engineFactsFrom, hostRouteMtu, isRootless, pingBuilderVersion, readDaemonJson } from './daemon-facts.js';
 import { describeEngineError, type EndpointIo, type EngineEndpoint } from './endpoint.js';
 import {
@@ -187,53 +188,8 @@ export class DockerEngine implements Engine {
   }
 
   async runAgent(spec: AgentSpec, conversation: AgentConversation): Promise<AgentRunResult> {
-    const labels = {
-      ...spec.labels,
-      [LABEL_HOST]: hostname(),
-      [LABEL_PID]: String(process.pid),
-      [LABEL_STARTED]: String(Date.now()),
-    };
-    const creating = this.call('create container', (abortSignal) =>
-      this.docker.createContainer({
-        // Only these go in the query string; the rest (Env included) stays in the body.
-        _query: spec.platform ? { platform: spec.platform } : {},
-        abortSignal,
-        Image: spec.image,
-        // The script itself is the command: no copy before the start. $0 names the
-        // directory the handed files are copied to.
-        Entrypoint: ['/bin/sh'],
-        Cmd: ['-c', spec.script, `${AGENT_DIR}/agent.sh`],
-        User: spec.user,
-        Env: spec.env,
-        WorkingDir: spec.workingDir ?? undefined,
-        Labels: labels,
-        Tty: false,
-        OpenStdin: true,
-        StdinOnce: true,
-        AttachStdin: true,
-        AttachStdout: true,
-        AttachStderr: true,
-        HostConfig: {
-          NetworkMode: spec.network ?? undefined,
-          Dns: spec.dns.length ? spec.dns : undefined,
-          ExtraHosts: spec.addHosts.length ? spec.addHosts : undefined,
-          Binds: spec.binds.length ? spec.binds : undefined,
-          // A probe needs little; bound it so a runaway image cannot hurt the host.
-          Memory: 512 * 1024 * 1024,
-          PidsLimit: 512,
-          // Up to two CPUs: every target's chain spawns its own tools at once, and on one
-          // CPU 20 targets took 4 s instead of 2.3 s (docs/performance.md). A CFS quota, not
-          // NanoCpus: the engine refuses NanoCpus above its CPU count, and asking /info for
-          // that count held the create for its answer (the engine runs runc to give it).
-          CpuPeriod: 100_000,
-          CpuQuota: 200_000,
-          SecurityOpt: ['no-new-privileges'],
-          // The engine removes the container once it exits, whoever is still there to ask:
-          // a run that got its answer leaves without waiting for the removal (runAgent).
-          AutoRemove: true,
-        },
-      } as Docker.ContainerCreateOptions),
-    );
+    const labels = { [LABEL_HOST]: hostname(), [LABEL_PID]: String(process.pid), [LABEL_STARTED]: String(Date.now()) };
+    const creating = this.call('create container', (abortSignal) => this.docker.createContainer({ ...probeContainerOptions(spec, labels), abortSignal } as Docker.ContainerCreateOptions));
     this.creating.add(creating);
     const container = await creating.finally(() => this.creating.delete(creating));
     this.live.set(container.id, container);

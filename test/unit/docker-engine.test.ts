@@ -6,6 +6,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type Docker from 'dockerode';
 import { DockerEngine } from '../../src/engine/docker.js';
+import { probeContainerOptions } from '../../src/engine/probe-container.js';
 import type { AgentConversation, AgentSpec } from '../../src/engine/types.js';
 
 const spec: AgentSpec = {
@@ -77,6 +78,20 @@ test('Ctrl-C with no container in flight ends at once and removes nothing', asyn
   const engine = new DockerEngine(where, io, fake.docker);
   await engine.abortAll();
   assert.equal(fake.removed, []);
+});
+
+test('the probe container: the engine removes it at exit, bounded, unprivileged, labelled with the process', () => {
+  const o = probeContainerOptions({ ...spec, user: '1000:1000', labels: { 'org.gomod-doctor.run': 'r1', 'org.gomod-doctor.pid': 'spoofed' } }, { 'org.gomod-doctor.pid': '42' }) as {
+    User: string; Labels: Record<string, string>; HostConfig: Record<string, unknown>; Entrypoint: string[];
+  };
+  assert.is(o.User, '1000:1000');
+  assert.equal(o.Entrypoint, ['/bin/sh']);
+  assert.equal(o.Labels, { 'org.gomod-doctor.run': 'r1', 'org.gomod-doctor.pid': '42' });
+  const hc = o.HostConfig;
+  assert.is(hc.AutoRemove, true);
+  assert.equal([hc.CpuQuota, hc.CpuPeriod, hc.Memory, hc.PidsLimit], [200_000, 100_000, 512 * 1024 * 1024, 512]);
+  assert.equal(hc.SecurityOpt, ['no-new-privileges']);
+  assert.is(hc.Privileged, undefined);
 });
 
 test.run();
