@@ -10,6 +10,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { docker } from './engine.js';
+import { probeContainersLeft } from './probe-containers.js';
 import { makeLabCerts, type KeyCert } from './lab-certs.js';
 import { DEFAULT_NAMES, startDns, type DnsAnswer, type LabDns } from './lab-dns.js';
 import { forwardProxyServer, PROXY_PASSWORD, PROXY_USER, type ProxyRequest } from './lab-forward-proxy.js';
@@ -144,6 +145,9 @@ async function closedPort(host: string): Promise<number> {
 
 /** Force-disconnect anything still attached, then remove the network. */
 async function removeNetwork(idOrName: string): Promise<void> {
+  // A doctor run exits before the engine has removed its container (AutoRemove): let that
+  // removal end rather than cut the endpoint out from under it.
+  await probeContainersLeft([], 5_000);
   const network = docker().getNetwork(idOrName);
   const info = (await network.inspect()) as { Containers?: Record<string, unknown> };
   for (const container of Object.keys(info.Containers ?? {})) {
