@@ -80,7 +80,6 @@ export async function collectEvidence(opts: DoctorOptions, deps: RunDeps, stageF
   }
   const pull: PullEvidence = { image: opts.image, outcome: pulled ? 'pulled' : 'present', ms: deps.now() - pullStarted, error: null };
   const stage = stageFor ? stageFor(image.env) : null;
-  await swept;
 
   // 2. The build step (--mode build) beside the container probe: a run costs the slower of the two.
   const { buildStep: runBuildStep } = deps;
@@ -120,6 +119,9 @@ export async function collectEvidence(opts: DoctorOptions, deps: RunDeps, stageF
   const host = await hostRun;
   if (deps.buildStep) deps.progress('waiting for the build step');
   const buildStep = await buildStepRun;
+  // The sweep runs beside the run, not before the create: a finished run's container may be
+  // in its teardown (up to 4 s), which a force-remove waits out.
+  await swept;
   return {
     engine: engineInfo,
     image,

@@ -209,7 +209,8 @@ export class DockerEngine implements Engine {
     }
   }
 
-  private async remove(container: Docker.Container): Promise<void> {
+  /** Force-remove; `waitIfRemoving`: when the engine is already removing it, wait until it is gone. */
+  private async remove(container: Docker.Container, waitIfRemoving = true): Promise<void> {
     try {
       await this.call('remove container', (abortSignal) => container.remove({ force: true, v: true, abortSignal } as object));
       debug('removed %s', container.id.slice(0, 12));
@@ -218,6 +219,7 @@ export class DockerEngine implements Engine {
       // it is gone, so that an interrupted run still exits with nothing left. Already gone is
       // fine; anything else is left for the next sweep.
       if (statusOf(err) === 409 && /already in progress/.test(messageOf(err))) {
+        if (!waitIfRemoving) return;
         await this.call('wait for removal', (abortSignal) => container.wait({ condition: 'removed', abortSignal } as object)).catch(() => undefined);
       } else if (statusOf(err) !== 404) debug('remove %s failed: %s', container.id.slice(0, 12), messageOf(err));
     } finally {
@@ -246,13 +248,15 @@ export class DockerEngine implements Engine {
     );
     const me = hostname();
     const stale = list.filter((c) => {
-      if (this.live.has(c.Id)) return false;
+      // Being removed already: a finished run's container, which the engine removes by itself.
+      if (this.live.has(c.Id) || c.State === 'removing') return false;
       const started = Number(c.Labels[LABEL_STARTED] ?? 0);
       const pid = Number(c.Labels[LABEL_PID] ?? 0);
       if (c.Labels[LABEL_HOST] === me && pid > 0 && !processAlive(pid)) return true;
       return Date.now() - started > STALE_MS;
     });
-    await Promise.all(stale.map((c) => this.remove(this.docker.getContainer(c.Id))));
+    // Not waited for when the engine is removing it meanwhile: the create waits for the sweep.
+    await Promise.all(stale.map((c) => this.remove(this.docker.getContainer(c.Id), false)));
     return stale.length;
   }
 }

@@ -73,6 +73,29 @@ test('Ctrl-C while the engine is already removing the container (AutoRemove): th
   assert.is(done, true);
 });
 
+test('the sweep leaves containers the engine is removing, and does not wait for one it finds being removed', async () => {
+  const inProgress = Object.assign(new Error('removal of container dead01 is already in progress'), { statusCode: 409 });
+  const fake = fakeDocker(inProgress);
+  const old = { 'org.gomod-doctor.tool': 'gomod-doctor', 'org.gomod-doctor.started': '1' };
+  const asked: string[] = [];
+  Object.assign(fake.docker, {
+    listContainers: async () => [
+      { Id: 'dead01', State: 'exited', Labels: old },
+      { Id: 'going02', State: 'removing', Labels: old },
+    ],
+    getContainer: (id: string) => {
+      asked.push(id);
+      return { id, remove: async () => { throw inProgress; }, wait: () => new Promise(() => {}) };
+    },
+  });
+  const engine = new DockerEngine(where, io, fake.docker);
+  let timer: NodeJS.Timeout | undefined;
+  const waited = new Promise((r) => (timer = setTimeout(() => r('waited for the removal'), 1000)));
+  assert.is(await Promise.race([engine.sweep(), waited]), 1);
+  clearTimeout(timer);
+  assert.equal(asked, ['dead01']);
+});
+
 test('Ctrl-C with no container in flight ends at once and removes nothing', async () => {
   const fake = fakeDocker();
   const engine = new DockerEngine(where, io, fake.docker);
