@@ -255,7 +255,7 @@ export class DockerEngine implements Engine {
       if (c.Labels[LABEL_HOST] === me && pid > 0 && !processAlive(pid)) return true;
       return Date.now() - started > STALE_MS;
     });
-    // Not waited for when the engine is removing it meanwhile: the create waits for the sweep.
+    // Not waited for when the engine is removing it meanwhile: the run waits for the sweep before it returns.
     await Promise.all(stale.map((c) => this.remove(this.docker.getContainer(c.Id), false)));
     return stale.length;
   }
