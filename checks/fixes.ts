@@ -12,9 +12,12 @@ export interface EngineRef {
   daemonJson: string | null;
 }
 
-/** A resolver for the build: the flag, or the engine's setting every container inherits. */
+/**
+ * A resolver for the build. docker build has no --dns flag: a build's containers take
+ * the engine's setting, so that comes first; docker run's --dns only helps a run.
+ */
 export function resolverFix(engine: EngineRef): string {
-  return `docker build --dns <resolver-ip> . (or ${daemonDnsFix(engine.kind, ['<resolver-ip>'], engine.daemonJson)})`;
+  return `${daemonDnsFix(engine.kind, ['<resolver-ip>'], engine.daemonJson)} (docker run: --dns <resolver-ip>)`;
 }
 
 export function dnsFix(p: { host: string; cause: 'timeout' | 'nxdomain' | 'other'; resolver: string; network: string | null; engine: EngineRef }): string {

@@ -48,7 +48,7 @@ function fixFor(f: FetchEvidence): string | null {
     case 'dns':
       return f.fetch.goproxy === 'direct' || f.fetch.kind === 'private'
         ? "the container cannot resolve the module's origin host (direct mode): see the dns rows, and the daemon's dns setting"
-        : 'the container cannot resolve the proxy: see the dns rows, and docker build --dns <resolver>';
+        : "the container cannot resolve the proxy: see the dns rows, and the daemon's dns setting";
     case 'timeout':
     case 'hung':
       return 'packets to the proxy are dropped or it is too slow: a GOPROXY that answers here (see the http rows), or HTTPS_PROXY';
