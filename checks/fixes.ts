@@ -105,8 +105,17 @@ export function proxyAuthFix(proxy: string): string {
 }
 
 /** A proxy on the machine running the engine, as a build reaches it: the host gateway, not localhost. */
-export function hostProxyArg(name: string, port: string | number): string {
-  return `--build-arg ${name}=http://host.docker.internal:${port} with --add-host host.docker.internal:host-gateway`;
+/**
+ * A proxy at localhost, which inside a container is the container: the parts of the advice,
+ * one per line in `explain`, joined in a check's fix. The same words in both places.
+ */
+export function localhostProxyFix(p: { names: readonly string[]; port: string | number }): string[] {
+  const args = p.names.map((n) => `--build-arg ${n}=http://host.docker.internal:${p.port}`).join(' ');
+  return [
+    `point it at the host: docker build --add-host host.docker.internal:host-gateway ${args} .`,
+    '(the proxy must listen on the docker0 address, not only on 127.0.0.1), or build with --network host',
+    'and fix "proxies" in ~/.docker/config.json if it says localhost',
+  ];
 }
 
 export function goproxyFix(p: { alternative: string | null }): string {

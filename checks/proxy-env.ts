@@ -7,7 +7,7 @@ import { explainNoProxyDifference } from '../src/go/curl-proxy.js';
 import { goProxyFor } from '../src/go/http-proxy.js';
 import type { EnvVar, Evidence, TargetEvidence } from '../src/model.js';
 import { type ImageCheck, result, secs, sourceName, type TargetCheck, type ImageRow } from './check.js';
-import { hostProxyArg, proxyAuthFix } from './fixes.js';
+import { localhostProxyFix, proxyAuthFix } from './fixes.js';
 import { redactUrl } from '../src/secrets.js';
 
 const PROXY_NAME = /^(https?|all|no|ftp)_proxy$/i;
@@ -56,11 +56,7 @@ function localhostFix(v: EnvVar): string {
   } catch {
     // Keep the conventional port in the example.
   }
-  return (
-    `inside a container ${redactUrl(v.value)} is the container itself: point it at the host, ` +
-    `e.g. ${hostProxyArg(v.name, port)}, ` +
-    'or build with --network host'
-  );
+  return `inside a container ${redactUrl(v.value)} is the container itself: ${localhostProxyFix({ names: [v.name], port }).join(' ')}`;
 }
 
 function varRows(ev: Evidence): ImageRow[] {

@@ -48,7 +48,7 @@ Proxy('localhost in a container is the container: fail with a host.docker.intern
     const r = rows.find((x) => x.cause === 'proxy.localhost')!;
     assert.equal([r.status, r.target], ['fail', 'HTTPS_PROXY'], value);
     assert.match(r.summary, 'points at loopback');
-    assert.match(r.fix ?? '', '--build-arg HTTPS_PROXY=http://host.docker.internal:3128 with --add-host host.docker.internal:host-gateway');
+    assert.match(r.fix ?? '', 'docker build --add-host host.docker.internal:host-gateway --build-arg HTTPS_PROXY=http://host.docker.internal:3128 .');
   }
 });
 

@@ -4,7 +4,7 @@
  */
 import type { FixContext, Rule } from './types.js';
 import { engineProxyFix, lines, REGISTRY_LINE } from './fix-helpers.js';
-import { proxyCredentialsArg } from '../../../checks/fixes.js';
+import { localhostProxyFix, proxyCredentialsArg } from '../../../checks/fixes.js';
 
 type Fix = Rule['fix'];
 
@@ -89,11 +89,7 @@ export const proxyEnvRules: Rule[] = [
     meaning: 'The proxy variables point at localhost, which inside the build container is the container itself, not the machine running the proxy.',
     fix: orEngine(
       (m) =>
-        lines(
-          `docker build --add-host=host.docker.internal:host-gateway --build-arg HTTPS_PROXY=http://host.docker.internal:${m[2]} --build-arg HTTP_PROXY=http://host.docker.internal:${m[2]} .`,
-          `(the proxy must listen on the docker0 address, not only on 127.0.0.1) or: docker build --network host .`,
-          `and fix "proxies" in ~/.docker/config.json if it says localhost`,
-        ),
+lines(...localhostProxyFix({ names: ['HTTPS_PROXY', 'HTTP_PROXY'], port: m[2] ?? '3128' })),
     ),
   },
   {
