@@ -110,7 +110,12 @@ fold('rows explained by a root are folded under it, not listed', () => {
   assert.not.ok(listed.some((r) => r.explainedBy), 'a collateral row is a finding of its own');
   const dns = model.findings.find((f) => f.id === 'dns.resolve' && f.status === 'fail')!;
   assert.equal(dns.rows.map((r) => r.target), ['proxy.golang.org', 'sum.lab.test']);
-  assert.is(dns.collateral.length, report.checks.filter((c) => c.explainedBy?.id === 'dns.resolve').length);
+  // Each collateral row folds under the finding that holds the row explaining it.
+  const failed = new Set(dns.rows.map((r) => r.target));
+  const explained = report.checks.filter((c) => c.explainedBy?.id === 'dns.resolve');
+  assert.is(dns.collateral.length, explained.filter((c) => failed.has(c.explainedBy!.target ?? '')).length);
+  const everyDns = model.findings.filter((f) => f.id === 'dns.resolve').flatMap((f) => f.collateral);
+  assert.is(everyDns.length, explained.length, 'every row dns.resolve explains is folded somewhere');
   const out = renderCompact(report, { color: false, width: 80 });
   assert.is(out.match(/^✗ dns\.resolve /gm)?.length, 1, 'the failing resolver is one finding');
   assert.match(out, `↳ explains ${dns.collateral.length} more rows: tcp.connect, tls.handshake, http.goproxy`);
