@@ -104,10 +104,10 @@ export function proxyAuthFix(proxy: string): string {
   return `the proxy ${proxy} wants credentials (407): pass them in the URL, e.g. docker build ${proxyCredentialsArg()} .`;
 }
 
-/** A proxy on the machine running the engine, as a build reaches it: the host gateway, not localhost. */
 /**
- * A proxy at localhost, which inside a container is the container: the parts of the advice,
- * one per line in `explain`, joined in a check's fix. The same words in both places.
+ * A proxy at localhost, which inside a container is the container: the build reaches the
+ * machine through the host gateway. The parts of the advice, one per line in `explain`,
+ * joined in a check's fix: the same words in both places.
  */
 export function localhostProxyFix(p: { names: readonly string[]; port: string | number }): string[] {
   const args = p.names.map((n) => `--build-arg ${n}=http://host.docker.internal:${p.port}`).join(' ');

@@ -87,10 +87,7 @@ export const proxyEnvRules: Rule[] = [
     patterns: [/proxyconnect tcp: dial tcp (127\.\d+\.\d+\.\d+|\[::1\]|localhost):(\d+): /],
     ties: [ENGINE_TIE],
     meaning: 'The proxy variables point at localhost, which inside the build container is the container itself, not the machine running the proxy.',
-    fix: orEngine(
-      (m) =>
-lines(...localhostProxyFix({ names: ['HTTPS_PROXY', 'HTTP_PROXY'], port: m[2] ?? '3128' })),
-    ),
+    fix: orEngine((m) => lines(...localhostProxyFix({ names: ['HTTPS_PROXY', 'HTTP_PROXY'], port: m[2] ?? '3128' }))),
   },
   {
     family: 'proxy-env',
